@@ -1,0 +1,24 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import fastifyStatic from '@fastify/static';
+import type { FastifyInstance } from 'fastify';
+import { AppError, problemOf } from './errors.ts';
+
+const webDist = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../web/dist');
+
+/** Serves the built web app; unknown `/api` paths answer problem+json, page paths their entry. */
+export async function serveWeb(app: FastifyInstance): Promise<void> {
+  const hasWeb = fs.existsSync(path.join(webDist, 'console', 'index.html'));
+  if (hasWeb) {
+    await app.register(fastifyStatic, { root: webDist, prefix: '/', index: false, wildcard: false });
+  }
+  app.get('/', { schema: { hide: true } }, async (_req, reply) => reply.redirect('/console/'));
+  app.setNotFoundHandler(async (request, reply) => {
+    const url = request.url.split('?')[0] ?? '';
+    if (hasWeb && request.method === 'GET' && (url === '/console' || url.startsWith('/console/'))) {
+      return reply.type('text/html').sendFile('console/index.html');
+    }
+    return reply.status(404).type('application/problem+json').send(problemOf(new AppError('request.not_found'), request.url));
+  });
+}

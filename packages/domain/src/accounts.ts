@@ -1,0 +1,50 @@
+/**
+ * Account rules: login lock-out and the masking of personal data.
+ */
+export const loginPolicy = {
+  /** consecutive failures that lock an account */
+  maxFailures: 5,
+  /** how long the lock lasts */
+  lockMinutes: 15,
+};
+
+/**
+ * After a failed login: how many failures the account now has and until when it
+ * is locked. Counting per account, not per address, because a whole district
+ * office often shares one address.
+ */
+export function afterFailedLogin(
+  failures: number,
+  now: Date,
+  policy = loginPolicy,
+): { failures: number; lockedUntil: Date | null } {
+  const next = failures + 1;
+  if (next >= policy.maxFailures) {
+    return { failures: 0, lockedUntil: new Date(now.getTime() + policy.lockMinutes * 60_000) };
+  }
+  return { failures: next, lockedUntil: null };
+}
+
+export function isLocked(lockedUntil: Date | null, now: Date): boolean {
+  return lockedUntil !== null && lockedUntil.getTime() > now.getTime();
+}
+
+export function isAcceptablePassword(password: string): boolean {
+  return password.length >= 8 && password.length <= 128;
+}
+
+/** 13812345678 → 138****5678; short or odd numbers keep only their last two digits. */
+export function maskPhone(phone: string | null | undefined): string | null {
+  if (!phone) return null;
+  const digits = phone.replace(/\s+/g, '');
+  if (/^\+?\d{11,}$/.test(digits)) return digits.slice(0, -8) + '****' + digits.slice(-4);
+  if (digits.length <= 2) return '*'.repeat(digits.length);
+  return '*'.repeat(digits.length - 2) + digits.slice(-2);
+}
+
+/** 张三丰 → 张**; a name shows only its family character. */
+export function maskName(name: string | null | undefined): string | null {
+  if (!name) return null;
+  const chars = Array.from(name);
+  return chars[0] + '*'.repeat(Math.max(1, chars.length - 1));
+}

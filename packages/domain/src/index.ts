@@ -1,0 +1,5 @@
+export * from './roles.ts';
+export * from './areas.ts';
+export * from './accounts.ts';
+export * from './org.ts';
+export * from './geojson.ts';

@@ -1,0 +1,89 @@
+/**
+ * Roles (SPEC.md "Who uses it") and the permission table.
+ *
+ * Permissions are `noun.verb` words. Each route declares one; the server's
+ * auth hook enforces it, OpenAPI shows it as `x-roles`, and the web console
+ * builds its navigation from the same table, so the three cannot drift.
+ */
+export const staffRoles = [
+  'admin',
+  'office',
+  'leader',
+  'inspector',
+  'expert',
+  'unit',
+  'thirdparty',
+  'discipline',
+] as const;
+
+/** Roles a user account can hold. `citizen` logs in on the citizen pages. */
+export const userRoles = [...staffRoles, 'citizen'] as const;
+export type UserRole = (typeof userRoles)[number];
+
+/** `integration` is the role of an API key; `public` means no login at all. */
+export type Role = UserRole | 'integration' | 'public';
+
+export const roleLabels: Record<Role, { zh: string; en: string }> = {
+  admin: { zh: '系统管理员', en: 'Administrator' },
+  office: { zh: '领导小组办公室', en: 'Office' },
+  leader: { zh: '领导小组', en: 'Leader' },
+  inspector: { zh: '视察组', en: 'Inspector' },
+  expert: { zh: '专家', en: 'Expert' },
+  unit: { zh: '责任单位', en: 'Responsible unit' },
+  thirdparty: { zh: '第三方机构', en: 'Third party' },
+  discipline: { zh: '纪检', en: 'Discipline' },
+  citizen: { zh: '市民', en: 'Citizen' },
+  integration: { zh: '系统对接', en: 'Integration' },
+  public: { zh: '公众', en: 'Public' },
+};
+
+const everyone: readonly Role[] = ['public'];
+const signedIn: readonly Role[] = [...userRoles, 'integration'];
+const staff: readonly Role[] = staffRoles;
+
+/**
+ * Who may do what. `public` in a list means anyone, signed in or not.
+ * Scope (which unit, which district, own report) is checked by the service
+ * on the record itself; this table only says which roles may try.
+ */
+export const permissions = {
+  'health.read': everyone,
+  'city.read': everyone,
+  'auth.login': everyone,
+  'auth.logout': signedIn,
+  'auth.me': signedIn,
+  'area.read': everyone,
+  'area.locate': everyone,
+  'area.import': ['admin'],
+  'area.update': ['admin'],
+  'unit.read': ['admin', 'office', 'leader', 'discipline', 'unit', 'inspector', 'expert', 'thirdparty'],
+  'unit.manage': ['admin'],
+  'user.read': ['admin', 'office'],
+  'user.manage': ['admin'],
+  'team.read': ['admin', 'office', 'leader', 'discipline', 'inspector'],
+  'team.manage': ['admin'],
+  'expert.read': ['admin', 'office', 'leader', 'discipline'],
+  'expert.manage': ['admin'],
+  'apikey.manage': ['admin'],
+  'settings.read': staff,
+  'settings.manage': ['admin'],
+  'audit.read': ['admin', 'discipline'],
+} as const satisfies Record<string, readonly Role[]>;
+
+export type Permission = keyof typeof permissions;
+
+export function rolesFor(permission: Permission): readonly Role[] {
+  return permissions[permission];
+}
+
+/** True when an actor holding `held` roles may use `permission`. */
+export function isAllowed(permission: Permission, held: readonly Role[]): boolean {
+  const allowed = permissions[permission] as readonly Role[];
+  if (allowed.includes('public')) return true;
+  return held.some((r) => allowed.includes(r));
+}
+
+/** True when the permission can be used without signing in. */
+export function isPublic(permission: Permission): boolean {
+  return (permissions[permission] as readonly Role[]).includes('public');
+}
