@@ -7,8 +7,14 @@ import { testApp, testDb, engine } from './harness.ts';
 
 console.log(`# server tests on ${engine}`);
 
+await import('./meta.spec.ts');
 await import('./areas.spec.ts');
-for (const spec of (process.env.SPECS ?? '').split(',').filter(Boolean)) await import(`./${spec}.spec.ts`);
+await import('./units.spec.ts');
+await import('./users.spec.ts');
+await import('./teams.spec.ts');
+await import('./experts.spec.ts');
+await import('./apikeys.spec.ts');
+await import('./permissions.spec.ts');
 
 after(async () => {
   await (await testApp()).close();

@@ -1,6 +1,7 @@
 /**
  * Account rules: login lock-out and the masking of personal data.
  */
+import type { Role } from './roles.ts';
 export const loginPolicy = {
   /** consecutive failures that lock an account */
   maxFailures: 5,
@@ -48,3 +49,26 @@ export function maskName(name: string | null | undefined): string | null {
   const chars = Array.from(name);
   return chars[0] + '*'.repeat(Math.max(1, chars.length - 1));
 }
+
+/**
+ * Who sees a phone number in full, by whose number it is. User accounts are
+ * configuration (admin only); the office works with unit staff and experts
+ * every day and needs their numbers to call them. Everyone else sees them masked.
+ */
+export const fullPhoneReaders = {
+  user: ['admin'],
+  staff: ['admin', 'office'],
+  expert: ['admin', 'office'],
+} as const satisfies Record<string, readonly Role[]>;
+
+export function phoneFor(kind: keyof typeof fullPhoneReaders, held: readonly Role[], phone: string | null): string | null {
+  const readers = fullPhoneReaders[kind] as readonly Role[];
+  return held.some((r) => readers.includes(r)) ? phone : maskPhone(phone);
+}
+
+/** What an integration API key may be allowed to do. */
+export const apiKeyScopes = ['open311.post', 'sensor.post', 'detection.post'] as const;
+export type ApiKeyScope = (typeof apiKeyScopes)[number];
+
+/** API keys start with this, so a leaked one is easy to recognise (secret scanners, logs). */
+export const apiKeyPrefix = 'clk_';

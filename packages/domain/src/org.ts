@@ -1,6 +1,7 @@
 /**
  * Organisation rules (SPEC.md M1, seed §3.2, §3.3, §4.1, §5.4).
  */
+import type { Role, UserRole } from './roles.ts';
 
 /** 10 teams of 1 lead + 2 experts + 1 discipline + 1 recorder (§4.1). */
 export const teamComposition = { lead: 1, expert: 2, discipline: 1, recorder: 1 } as const;
@@ -80,4 +81,44 @@ export function teamCompositionProblems(members: readonly TeamMemberRef[]): stri
     seen.add(m.userId);
   }
   return problems;
+}
+
+/**
+ * Which account role a person needs for each seat of a team (§4.1): the lead and
+ * the recorder are inspectors, the experts come from the expert library, the
+ * discipline member is a 纪检 officer.
+ */
+export const seatRoles: Record<TeamRole, readonly UserRole[]> = {
+  lead: ['inspector'],
+  recorder: ['inspector'],
+  expert: ['expert'],
+  discipline: ['discipline'],
+};
+
+export interface SeatCandidate extends TeamMemberRef {
+  /** the roles the person's account holds; an inactive account holds none */
+  roles: readonly UserRole[];
+}
+
+/** Members whose account does not hold the role their seat needs; empty when every seat fits. */
+export function seatProblems(members: readonly SeatCandidate[]): string[] {
+  return members
+    .filter((m) => !m.roles.some((r) => seatRoles[m.teamRole].includes(r)))
+    .map((m) => `user ${m.userId} cannot sit as ${m.teamRole}: needs role ${seatRoles[m.teamRole].join(' or ')}`);
+}
+
+/**
+ * Roles that see every unit (or every team) of the city. Anyone else who may read
+ * units at all (a unit's staff, a third party) sees only their own unit; an
+ * inspector sees only the teams they sit in.
+ */
+const cityWideUnitReaders: readonly Role[] = ['admin', 'office', 'leader', 'discipline', 'inspector', 'expert'];
+const cityWideTeamReaders: readonly Role[] = ['admin', 'office', 'leader', 'discipline'];
+
+export function seesOnlyOwnUnit(held: readonly Role[]): boolean {
+  return !held.some((r) => cityWideUnitReaders.includes(r));
+}
+
+export function seesOnlyOwnTeams(held: readonly Role[]): boolean {
+  return !held.some((r) => cityWideTeamReaders.includes(r));
 }

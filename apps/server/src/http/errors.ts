@@ -33,6 +33,7 @@ export const errorCatalogue = {
   'user.not_leader': { status: 422, zh: '只有领导可以包片', en: 'Only leaders can lead districts' },
   'user.district_required': { status: 422, zh: '包片区域必须是片区', en: 'Leaders lead areas of the district level' },
   'team.bad_composition': { status: 422, zh: '视察组须由1名领队、2名专家、1名纪检、1名记录员组成', en: 'A team needs 1 lead, 2 experts, 1 discipline member and 1 recorder' },
+  'team.unfit_member': { status: 422, zh: '成员的账号角色与所坐席位不符', en: 'A member does not hold the role their seat needs' },
   'team.duplicate_name': { status: 409, zh: '视察组名称已存在', en: 'A team with this name exists' },
   'reference.unknown': { status: 422, zh: '引用的记录不存在', en: 'A referenced record does not exist' },
   internal: { status: 500, zh: '服务器内部错误', en: 'Internal server error' },

@@ -1,12 +1,12 @@
 import { hash, verify } from '@node-rs/argon2';
 import { afterFailedLogin, isLocked } from '@cityloop/domain';
-import type { Db } from '../../db/index.ts';
+import type { Db, Queryable } from '../../db/index.ts';
 import { AppError } from '../../http/errors.ts';
 import { newToken, sha256, SESSION_DAYS } from '../../http/auth.ts';
 import type { Actor } from '../../http/actor.ts';
 import { recordAudit } from '../audit/service.ts';
 import { cityIdByCode } from '../city/queries.ts';
-import { deleteSession, insertSession, setLoginFailures, userForLogin } from './queries.ts';
+import { deleteSession, deleteSessionsOfUser, insertSession, setLoginFailures, userForLogin } from './queries.ts';
 import type { LoginBodyT, MeT } from './schemas.ts';
 
 // @node-rs/argon2 defaults to argon2id; these are OWASP's minimum parameters for it.
@@ -108,4 +108,9 @@ export function me(actor: Actor): MeT {
     return { kind: 'apikey', id: actor.keyId, username: actor.name, displayName: actor.name, roles: actor.roles, unitId: null, cityId: actor.cityId, csrfToken: null };
   }
   throw new AppError('auth.required');
+}
+
+/** Signs a user out everywhere: after a password, role or activation change. */
+export async function endAllSessions(q: Queryable, cityId: string, userId: string): Promise<void> {
+  await deleteSessionsOfUser(q, cityId, userId);
 }
