@@ -122,3 +122,46 @@ export function seesOnlyOwnUnit(held: readonly Role[]): boolean {
 export function seesOnlyOwnTeams(held: readonly Role[]): boolean {
   return !held.some((r) => cityWideTeamReaders.includes(r));
 }
+
+/**
+ * What a unit is responsible for. The taxonomy names a duty as the default
+ * responsible unit of each subcategory; routing finds the unit with that duty
+ * (`district` = the district government of the place: 属地管理).
+ */
+export const unitDuties = [
+  'housing',
+  'planning',
+  'urban_management',
+  'water',
+  'environment',
+  'transport',
+  'landscape',
+  'heritage',
+  'education',
+  'health',
+  'emergency',
+  'water_supply',
+  'gas',
+  'metro',
+  'municipal_works',
+  'district',
+] as const;
+export type UnitDuty = (typeof unitDuties)[number];
+export const unitDutyLabels: Record<UnitDuty, { zh: string; en: string }> = {
+  housing: { zh: '住房和城乡建设', en: 'Housing & construction' },
+  planning: { zh: '自然资源和规划', en: 'Planning' },
+  urban_management: { zh: '城市管理', en: 'Urban management' },
+  water: { zh: '水利排水', en: 'Water & drainage' },
+  environment: { zh: '生态环境', en: 'Environment' },
+  transport: { zh: '交通运输', en: 'Transport' },
+  landscape: { zh: '园林绿化', en: 'Landscape' },
+  heritage: { zh: '文物保护', en: 'Heritage' },
+  education: { zh: '教育', en: 'Education' },
+  health: { zh: '卫生健康', en: 'Health' },
+  emergency: { zh: '应急管理', en: 'Emergency management' },
+  water_supply: { zh: '供水', en: 'Water supply' },
+  gas: { zh: '燃气', en: 'Gas' },
+  metro: { zh: '轨道交通', en: 'Metro' },
+  municipal_works: { zh: '市政工程', en: 'Municipal works' },
+  district: { zh: '属地区政府', en: 'District government (territorial)' },
+};
