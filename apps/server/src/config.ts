@@ -14,6 +14,10 @@ const ConfigSchema = Type.Object({
   COOKIE_SECURE: Type.Union([Type.Literal('0'), Type.Literal('1')], { default: '0' }),
   /** Ceiling on login attempts per address per minute; generous, a district office shares one. */
   LOGIN_RATE_PER_IP: Type.Integer({ minimum: 1, default: 120 }),
+  /** Largest accepted upload (a phone photo is 2–8 MB). */
+  UPLOAD_MAX_BYTES: Type.Integer({ minimum: 1024, default: 15 * 1024 * 1024 }),
+  /** Ceiling per address per minute on anonymous uploads, reports and ticket look-ups. */
+  PUBLIC_RATE_PER_IP: Type.Integer({ minimum: 1, default: 60 }),
 });
 
 export type Config = Static<typeof ConfigSchema> & { dataDir: string; demo: boolean; cookieSecure: boolean };

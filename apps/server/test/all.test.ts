@@ -14,6 +14,14 @@ await import('./users.spec.ts');
 await import('./teams.spec.ts');
 await import('./experts.spec.ts');
 await import('./apikeys.spec.ts');
+await import('./taxonomy.spec.ts');
+await import('./classifier.spec.ts');
+await import('./open311.spec.ts');
+await import('./sensors.spec.ts');
+await import('./hotline.spec.ts');
+await import('./uploads.spec.ts');
+await import('./intake.spec.ts');
+await import('./pool.spec.ts');
 await import('./permissions.spec.ts');
 
 after(async () => {

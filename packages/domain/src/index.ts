@@ -3,3 +3,8 @@ export * from './areas.ts';
 export * from './accounts.ts';
 export * from './org.ts';
 export * from './geojson.ts';
+export * from './intake.ts';
+export * from './duplicates.ts';
+export * from './taxonomy.ts';
+export * from './classifier.ts';
+export * from './risk.ts';

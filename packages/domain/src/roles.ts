@@ -68,6 +68,30 @@ export const permissions = {
   'settings.read': staff,
   'settings.manage': ['admin'],
   'audit.read': ['admin', 'discipline'],
+  'taxonomy.read': everyone,
+  'taxonomy.manage': ['admin'],
+  'taxonomy.classifier_read': ['admin', 'office'],
+  'risk.read': ['admin', 'office', 'leader'],
+  'risk.manage': ['admin'],
+  'classifier.train': ['admin', 'office'],
+  'classifier.predict': ['admin', 'office'],
+  'upload.create': everyone,
+  'file.read_public': everyone,
+  'report.create': everyone,
+  'report.track': everyone,
+  'problem.read': ['admin', 'office', 'leader', 'discipline'],
+  'problem.manage': ['admin', 'office'],
+  // Open311 GeoReport v2 is public by its own spec; posting needs the spec's
+  // `api_key` (a form field, checked by the open311 module, scope `open311.post`).
+  'open311.read': everyone,
+  'open311.post': everyone,
+  'import.create': ['admin', 'office'],
+  'import.read': ['admin', 'office', 'discipline'],
+  // API keys only; the key must also carry the scope of the same name.
+  'sensor.post': ['integration'],
+  'detection.post': ['integration'],
+  'threshold.read': ['admin', 'office'],
+  'threshold.manage': ['admin'],
 } as const satisfies Record<string, readonly Role[]>;
 
 export type Permission = keyof typeof permissions;

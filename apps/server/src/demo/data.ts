@@ -4,7 +4,7 @@
  * led by a city leader (§3.1), A/B staff per unit (§3.3), ten inspection teams
  * of lead + 2 experts + discipline + recorder (§4.1), fifteen experts (§5.4).
  */
-import type { ExpertField, ExpertMode, SpecialistGroup, UnitKind } from '@cityloop/domain';
+import type { ExpertField, ExpertMode, SpecialistGroup, UnitDuty, UnitKind } from '@cityloop/domain';
 
 export const demoCity = {
   code: 'zhengzhou',
@@ -12,6 +12,8 @@ export const demoCity = {
   nameEn: 'Zhengzhou',
   // 二七纪念塔, the city centre, WGS-84
   center: [113.6604, 34.7538] as [number, number],
+  /** tickets read ZZ20261125-000123 (郑州) */
+  ticketPrefix: 'ZZ',
 };
 
 export interface DemoUnit {
@@ -22,34 +24,36 @@ export interface DemoUnit {
   /** the 片区 code for a district government */
   districtCode?: string;
   phone: string;
+  /** what the unit answers for: routing proposes it for subcategories with this default duty */
+  duties: UnitDuty[];
 }
 
 export const demoUnits: DemoUnit[] = [
-  { code: 'ZJJ', name: '郑州市住房和城乡建设局', nameEn: 'Housing and Urban-Rural Development Bureau', kind: 'government', phone: '0371-67181234' },
-  { code: 'ZRGH', name: '郑州市自然资源和规划局', nameEn: 'Natural Resources and Planning Bureau', kind: 'government', phone: '0371-67182345' },
-  { code: 'CGJ', name: '郑州市城市管理局', nameEn: 'Urban Management Bureau', kind: 'government', phone: '0371-67183456' },
-  { code: 'SLJ', name: '郑州市水利局', nameEn: 'Water Resources Bureau', kind: 'government', phone: '0371-67184567' },
-  { code: 'STHJ', name: '郑州市生态环境局', nameEn: 'Ecology and Environment Bureau', kind: 'government', phone: '0371-67185678' },
-  { code: 'JTYS', name: '郑州市交通运输局', nameEn: 'Transport Bureau', kind: 'government', phone: '0371-67186789' },
-  { code: 'YLJ', name: '郑州市园林局', nameEn: 'Landscape and Gardens Bureau', kind: 'government', phone: '0371-67187890' },
-  { code: 'FGW', name: '郑州市发展和改革委员会', nameEn: 'Development and Reform Commission', kind: 'government', phone: '0371-67188901' },
-  { code: 'CZJ', name: '郑州市财政局', nameEn: 'Finance Bureau', kind: 'government', phone: '0371-67189012' },
-  { code: 'YJGL', name: '郑州市应急管理局', nameEn: 'Emergency Management Bureau', kind: 'government', phone: '0371-67180123' },
-  { code: 'WWJ', name: '郑州市文物局', nameEn: 'Cultural Heritage Bureau', kind: 'government', phone: '0371-67171234' },
-  { code: 'JYJ', name: '郑州市教育局', nameEn: 'Education Bureau', kind: 'government', phone: '0371-67172345' },
-  { code: 'WJW', name: '郑州市卫生健康委员会', nameEn: 'Health Commission', kind: 'government', phone: '0371-67173456' },
-  { code: 'ZYQ', name: '中原区人民政府', nameEn: 'Zhongyuan District Government', kind: 'district_government', districtCode: 'ZZ-D01', phone: '0371-67174567' },
-  { code: 'EQQ', name: '二七区人民政府', nameEn: 'Erqi District Government', kind: 'district_government', districtCode: 'ZZ-D02', phone: '0371-67175678' },
-  { code: 'GCQ', name: '管城回族区人民政府', nameEn: 'Guancheng Hui District Government', kind: 'district_government', districtCode: 'ZZ-D03', phone: '0371-67176789' },
-  { code: 'JSQ', name: '金水区人民政府', nameEn: 'Jinshui District Government', kind: 'district_government', districtCode: 'ZZ-D04', phone: '0371-67177890' },
-  { code: 'HJQ', name: '惠济区人民政府', nameEn: 'Huiji District Government', kind: 'district_government', districtCode: 'ZZ-D05', phone: '0371-67178901' },
-  { code: 'SJQ', name: '上街区人民政府', nameEn: 'Shangjie District Government', kind: 'district_government', districtCode: 'ZZ-D06', phone: '0371-67179012' },
-  { code: 'ZLS', name: '郑州自来水投资控股有限公司', nameEn: 'Zhengzhou Water Supply Holdings', kind: 'enterprise', phone: '0371-67161234' },
-  { code: 'RQJT', name: '郑州燃气集团有限公司', nameEn: 'Zhengzhou Gas Group', kind: 'enterprise', phone: '0371-67162345' },
-  { code: 'DTJT', name: '郑州地铁集团有限公司', nameEn: 'Zhengzhou Metro Group', kind: 'enterprise', phone: '0371-67163456' },
-  { code: 'SZGC', name: '郑州市市政工程总公司', nameEn: 'Zhengzhou Municipal Engineering Corp.', kind: 'enterprise', phone: '0371-67164567' },
-  { code: 'JKY', name: '中国建筑科学研究院（工程质量检测）', nameEn: 'China Academy of Building Research (testing)', kind: 'third_party', phone: '010-64517890' },
-  { code: 'LDDC', name: '零点有数（满意度调查）', nameEn: 'Horizon Research (satisfaction surveys)', kind: 'third_party', phone: '010-68001234' },
+  { code: 'ZJJ', name: '郑州市住房和城乡建设局', nameEn: 'Housing and Urban-Rural Development Bureau', kind: 'government', phone: '0371-67181234', duties: ['housing'] },
+  { code: 'ZRGH', name: '郑州市自然资源和规划局', nameEn: 'Natural Resources and Planning Bureau', kind: 'government', phone: '0371-67182345', duties: ['planning'] },
+  { code: 'CGJ', name: '郑州市城市管理局', nameEn: 'Urban Management Bureau', kind: 'government', phone: '0371-67183456', duties: ['urban_management'] },
+  { code: 'SLJ', name: '郑州市水利局', nameEn: 'Water Resources Bureau', kind: 'government', phone: '0371-67184567', duties: ['water'] },
+  { code: 'STHJ', name: '郑州市生态环境局', nameEn: 'Ecology and Environment Bureau', kind: 'government', phone: '0371-67185678', duties: ['environment'] },
+  { code: 'JTYS', name: '郑州市交通运输局', nameEn: 'Transport Bureau', kind: 'government', phone: '0371-67186789', duties: ['transport'] },
+  { code: 'YLJ', name: '郑州市园林局', nameEn: 'Landscape and Gardens Bureau', kind: 'government', phone: '0371-67187890', duties: ['landscape'] },
+  { code: 'FGW', name: '郑州市发展和改革委员会', nameEn: 'Development and Reform Commission', kind: 'government', phone: '0371-67188901', duties: [] },
+  { code: 'CZJ', name: '郑州市财政局', nameEn: 'Finance Bureau', kind: 'government', phone: '0371-67189012', duties: [] },
+  { code: 'YJGL', name: '郑州市应急管理局', nameEn: 'Emergency Management Bureau', kind: 'government', phone: '0371-67180123', duties: ['emergency'] },
+  { code: 'WWJ', name: '郑州市文物局', nameEn: 'Cultural Heritage Bureau', kind: 'government', phone: '0371-67171234', duties: ['heritage'] },
+  { code: 'JYJ', name: '郑州市教育局', nameEn: 'Education Bureau', kind: 'government', phone: '0371-67172345', duties: ['education'] },
+  { code: 'WJW', name: '郑州市卫生健康委员会', nameEn: 'Health Commission', kind: 'government', phone: '0371-67173456', duties: ['health'] },
+  { code: 'ZYQ', name: '中原区人民政府', nameEn: 'Zhongyuan District Government', kind: 'district_government', districtCode: 'ZZ-D01', phone: '0371-67174567', duties: ['district'] },
+  { code: 'EQQ', name: '二七区人民政府', nameEn: 'Erqi District Government', kind: 'district_government', districtCode: 'ZZ-D02', phone: '0371-67175678', duties: ['district'] },
+  { code: 'GCQ', name: '管城回族区人民政府', nameEn: 'Guancheng Hui District Government', kind: 'district_government', districtCode: 'ZZ-D03', phone: '0371-67176789', duties: ['district'] },
+  { code: 'JSQ', name: '金水区人民政府', nameEn: 'Jinshui District Government', kind: 'district_government', districtCode: 'ZZ-D04', phone: '0371-67177890', duties: ['district'] },
+  { code: 'HJQ', name: '惠济区人民政府', nameEn: 'Huiji District Government', kind: 'district_government', districtCode: 'ZZ-D05', phone: '0371-67178901', duties: ['district'] },
+  { code: 'SJQ', name: '上街区人民政府', nameEn: 'Shangjie District Government', kind: 'district_government', districtCode: 'ZZ-D06', phone: '0371-67179012', duties: ['district'] },
+  { code: 'ZLS', name: '郑州自来水投资控股有限公司', nameEn: 'Zhengzhou Water Supply Holdings', kind: 'enterprise', phone: '0371-67161234', duties: ['water_supply'] },
+  { code: 'RQJT', name: '郑州燃气集团有限公司', nameEn: 'Zhengzhou Gas Group', kind: 'enterprise', phone: '0371-67162345', duties: ['gas'] },
+  { code: 'DTJT', name: '郑州地铁集团有限公司', nameEn: 'Zhengzhou Metro Group', kind: 'enterprise', phone: '0371-67163456', duties: ['metro'] },
+  { code: 'SZGC', name: '郑州市市政工程总公司', nameEn: 'Zhengzhou Municipal Engineering Corp.', kind: 'enterprise', phone: '0371-67164567', duties: ['municipal_works'] },
+  { code: 'JKY', name: '中国建筑科学研究院（工程质量检测）', nameEn: 'China Academy of Building Research (testing)', kind: 'third_party', phone: '010-64517890', duties: [] },
+  { code: 'LDDC', name: '零点有数（满意度调查）', nameEn: 'Horizon Research (satisfaction surveys)', kind: 'third_party', phone: '010-68001234', duties: [] },
 ];
 
 /** One user per role, named after the role (DESIGN.md fixed points). */

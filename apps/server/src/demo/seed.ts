@@ -59,6 +59,7 @@ export async function seedDemoCity(db: Db, password: string, opts: { isDefault?:
   await importAreas(db, system, areasText, {}, '127.0.0.1');
 
   await db.tx(async (q) => {
+    await q.query(`UPDATE cities SET settings = settings || jsonb_build_object('intake', jsonb_build_object('ticketPrefix', $2::text)) WHERE id = $1`, [cityId, demoCity.ticketPrefix]);
     const districtIds = new Map(
       (await q.query<{ id: string; code: string }>(`SELECT id, code FROM areas WHERE city_id = $1 AND level = 'district'`, [cityId])).map(
         (r) => [r.code, r.id],
@@ -67,8 +68,8 @@ export async function seedDemoCity(db: Db, password: string, opts: { isDefault?:
     const unitIds = new Map<string, string>();
     for (const u of demoUnits) {
       const rows = await q.query<{ id: string }>(
-        `INSERT INTO units (city_id, code, name, name_en, kind, district_id, phone) VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id`,
-        [cityId, u.code, u.name, u.nameEn, u.kind, u.districtCode ? (districtIds.get(u.districtCode) ?? null) : null, u.phone],
+        `INSERT INTO units (city_id, code, name, name_en, kind, district_id, phone, duties) VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id`,
+        [cityId, u.code, u.name, u.nameEn, u.kind, u.districtCode ? (districtIds.get(u.districtCode) ?? null) : null, u.phone, u.duties],
       );
       unitIds.set(u.code, rows[0]!.id);
     }

@@ -1,7 +1,9 @@
 import Fastify, { type FastifyInstance, type FastifyBaseLogger, type RawServerDefault, type FastifyRequest } from 'fastify';
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import path from 'node:path';
 import cookie from '@fastify/cookie';
 import rateLimit from '@fastify/rate-limit';
+import multipart from '@fastify/multipart';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
@@ -22,6 +24,15 @@ import expertRoutes from '../modules/experts/routes.ts';
 import apiKeyRoutes from '../modules/apikeys/routes.ts';
 import settingsRoutes from '../modules/settings/routes.ts';
 import auditRoutes from '../modules/audit/routes.ts';
+import fileRoutes from '../files/routes.ts';
+import reportRoutes from '../modules/reports/routes.ts';
+import problemRoutes from '../modules/problems/routes.ts';
+import { bindBlobStore } from '../files/store.ts';
+import taxonomyRoutes from '../modules/taxonomy/routes.ts';
+import classifierRoutes from '../modules/classifier/routes.ts';
+import open311Routes from '../modules/open311/routes.ts';
+import sensorRoutes from '../modules/sensors/routes.ts';
+import hotlineRoutes from '../modules/hotline/routes.ts';
 
 export type App = FastifyInstance<RawServerDefault, IncomingMessage, ServerResponse, FastifyBaseLogger, TypeBoxTypeProvider>;
 
@@ -49,6 +60,7 @@ export async function buildApp({ config, db, logger }: BuildOptions): Promise<Ap
 
   app.decorate('db', db);
   app.decorate('config', config);
+  bindBlobStore(db, path.join(config.dataDir, 'files'), config.UPLOAD_MAX_BYTES);
 
   // Every operation declares a permission; its roles become `x-roles` in OpenAPI.
   app.addHook('onRoute', (route) => {
@@ -65,6 +77,7 @@ export async function buildApp({ config, db, logger }: BuildOptions): Promise<Ap
 
   await app.register(cookie);
   await app.register(rateLimit, { global: false });
+  await app.register(multipart, { limits: { fileSize: config.UPLOAD_MAX_BYTES + 1, files: 1, parts: 20 } });
   await app.register(swagger, {
     openapi: {
       openapi: '3.0.3',
@@ -128,6 +141,14 @@ export async function buildApp({ config, db, logger }: BuildOptions): Promise<Ap
   await app.register(apiKeyRoutes, { prefix: '/api/v1' });
   await app.register(settingsRoutes, { prefix: '/api/v1' });
   await app.register(auditRoutes, { prefix: '/api/v1' });
+  await app.register(fileRoutes, { prefix: '/api/v1' });
+  await app.register(reportRoutes, { prefix: '/api/v1' });
+  await app.register(problemRoutes, { prefix: '/api/v1' });
+  await app.register(taxonomyRoutes, { prefix: '/api/v1' });
+  await app.register(classifierRoutes, { prefix: '/api/v1' });
+  await app.register(sensorRoutes, { prefix: '/api/v1' });
+  await app.register(hotlineRoutes, { prefix: '/api/v1' });
+  await app.register(open311Routes, { prefix: '/open311/v2' });
   await serveWeb(app);
 
   return app as App;

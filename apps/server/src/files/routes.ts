@@ -1,0 +1,54 @@
+import type { App } from '../http/app.ts';
+import { AppError } from '../http/errors.ts';
+import { FileIdParams, Upload } from './schemas.ts';
+import { publicBlob, storeUpload } from './service.ts';
+
+export default async function fileRoutes(app: App) {
+  // Signed-in staff and API keys are not limited; anonymous citizens are, per address.
+  const publicRate = { max: app.config.PUBLIC_RATE_PER_IP, timeWindow: '1 minute', allowList: (req: { actor?: { kind: string } }) => !!req.actor && req.actor.kind !== 'anonymous' };
+
+  app.post(
+    '/uploads',
+    {
+      config: { permission: 'upload.create', rateLimit: publicRate },
+      schema: {
+        tags: ['files'],
+        summary: 'Upload one photo (multipart, field `file`) before submitting a report',
+        description:
+          'JPEG, PNG, WebP or HEIC, judged by content. The answer carries the EXIF GPS (to fill the place) and the id to list in `mediaIds`. Errors: `upload.too_large` 413, `upload.unsupported_type` 415, `upload.broken_image` 422.',
+        consumes: ['multipart/form-data'],
+        response: { 201: Upload },
+      },
+    },
+    async (request, reply) => {
+      if (!request.isMultipart()) throw new AppError('request.unsupported_media_type', undefined, 'Send the photo as multipart/form-data');
+      const part = await request.file({ limits: { fileSize: app.config.UPLOAD_MAX_BYTES + 1, files: 1 } });
+      if (!part) throw new AppError('upload.no_file');
+      const stored = await storeUpload(app.db, request.actor, part.file, part.filename, { ip: request.ip, maxBytes: app.config.UPLOAD_MAX_BYTES });
+      return reply.status(201).send(stored);
+    },
+  );
+
+  for (const variant of ['public', 'thumb'] as const) {
+    app.get(
+      `/files/:id/${variant}`,
+      {
+        config: { permission: 'file.read_public' },
+        schema: {
+          tags: ['files'],
+          summary: variant === 'public' ? 'A photo, re-encoded without EXIF (never the original)' : 'A photo thumbnail (320 px, no EXIF)',
+          params: FileIdParams,
+        },
+      },
+      async (request, reply) => {
+        const blob = await publicBlob(app.db, request.actor.cityId, request.params.id, variant);
+        return reply
+          .type('image/jpeg')
+          .header('cache-control', 'public, max-age=31536000, immutable')
+          .header('etag', `"${blob.sha256}"`)
+          .header('x-content-type-options', 'nosniff')
+          .send(blob.stream);
+      },
+    );
+  }
+}

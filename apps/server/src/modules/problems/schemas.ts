@@ -1,0 +1,112 @@
+import { Type, type Static } from 'typebox';
+import { problemEventActions, problemStatuses, reportSources } from '@cityloop/domain';
+
+const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(t: T) => Type.Union([t, Type.Null()]);
+
+export const ProblemSummary = Type.Object(
+  {
+    id: Type.String(),
+    status: Type.Enum([...problemStatuses]),
+    statusLabel: Type.String(),
+    statusCategory: Type.Enum(['open', 'in_progress', 'closed']),
+    mergedIntoId: Nullable(Type.String()),
+    title: Type.String(),
+    lng: Type.Number(),
+    lat: Type.Number(),
+    address: Nullable(Type.String()),
+    district: Nullable(Type.Object({ id: Type.String(), code: Type.String(), name: Type.String() })),
+    gridCode: Nullable(Type.String()),
+    subcategoryCode: Nullable(Type.String()),
+    categoryCode: Nullable(Type.String()),
+    taxonomyVersion: Nullable(Type.Integer()),
+    proposedUnit: Nullable(Type.Object({ id: Type.String(), name: Type.String() })),
+    reportCount: Type.Integer(),
+    sources: Type.Array(Type.Enum([...reportSources])),
+    firstReportedAt: Type.String(),
+    lastReportedAt: Type.String(),
+  },
+  { $id: 'ProblemSummary' },
+);
+export type ProblemSummaryT = Static<typeof ProblemSummary>;
+
+export const Reporter = Type.Object({
+  name: Nullable(Type.String()),
+  phone: Nullable(Type.String()),
+  email: Nullable(Type.String()),
+  /** false only for office and admin, whose view is audited as `person.view` */
+  masked: Type.Boolean(),
+});
+
+export const ProblemReport = Type.Object({
+  id: Type.String(),
+  ticket: Type.String(),
+  serviceRequestId: Type.String(),
+  source: Type.Enum([...reportSources]),
+  externalId: Nullable(Type.String()),
+  text: Type.String(),
+  lng: Type.Number(),
+  lat: Type.Number(),
+  address: Nullable(Type.String()),
+  subcategoryCode: Nullable(Type.String()),
+  classificationConfidence: Nullable(Type.Number()),
+  submittedAt: Type.String(),
+  reporter: Nullable(Reporter),
+  media: Type.Array(Type.Object({ id: Type.String(), url: Type.String(), thumbUrl: Type.String() })),
+});
+
+export const ProblemEvent = Type.Object({
+  at: Type.String(),
+  action: Type.Enum([...problemEventActions]),
+  actor: Type.String(),
+  reportId: Nullable(Type.String()),
+  otherProblemId: Nullable(Type.String()),
+  status: Nullable(Type.String()),
+  note: Nullable(Type.String()),
+  details: Type.Record(Type.String(), Type.Unknown()),
+});
+
+export const ProblemDetail = Type.Intersect([ProblemSummary, Type.Object({ reports: Type.Array(ProblemReport), events: Type.Array(ProblemEvent) })]);
+export type ProblemDetailT = Static<typeof ProblemDetail>;
+
+export const ProblemListQuery = Type.Object({
+  status: Type.Optional(Type.String({ pattern: '^[a-z_]+(,[a-z_]+)*$', description: 'one or more statuses, comma-separated' })),
+  subcategory: Type.Optional(Type.String({ maxLength: 20, description: 'a subcategory (JS-03) or a whole category (JS)' })),
+  district: Type.Optional(Type.String({ format: 'uuid', description: 'a 片区 id' })),
+  source: Type.Optional(Type.Enum([...reportSources])),
+  bbox: Type.Optional(Type.String({ pattern: '^-?[0-9.]+,-?[0-9.]+,-?[0-9.]+,-?[0-9.]+$', description: 'minLng,minLat,maxLng,maxLat' })),
+  q: Type.Optional(Type.String({ maxLength: 100, description: 'text, address or ticket' })),
+  page: Type.Optional(Type.Integer({ minimum: 1, default: 1 })),
+  pageSize: Type.Optional(Type.Integer({ minimum: 1, maximum: 500, default: 50 })),
+});
+export type ProblemListQueryT = Static<typeof ProblemListQuery>;
+
+export const ProblemPage = Type.Object({
+  total: Type.Integer(),
+  page: Type.Integer(),
+  pageSize: Type.Integer(),
+  items: Type.Array(ProblemSummary),
+});
+
+export const ProblemFeatureCollection = Type.Object({
+  type: Type.Literal('FeatureCollection'),
+  features: Type.Array(
+    Type.Object({
+      type: Type.Literal('Feature'),
+      id: Type.String(),
+      geometry: Type.Object({ type: Type.Literal('Point'), coordinates: Type.Array(Type.Number()) }),
+      properties: ProblemSummary,
+    }),
+  ),
+});
+
+export const ProblemIdParams = Type.Object({ id: Type.String({ format: 'uuid' }) });
+
+export const CategoryBody = Type.Object(
+  { subcategoryCode: Type.String({ minLength: 1, maxLength: 20 }), reason: Type.Optional(Type.String({ maxLength: 500 })) },
+  { additionalProperties: false },
+);
+export const MergeBody = Type.Object({ intoProblemId: Type.String({ format: 'uuid' }) }, { additionalProperties: false });
+export const SplitBody = Type.Object(
+  { reportIds: Type.Array(Type.String({ format: 'uuid' }), { minItems: 1, maxItems: 500 }) },
+  { additionalProperties: false },
+);
