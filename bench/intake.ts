@@ -59,7 +59,7 @@ export async function benchIntake(db: Db, app: App, cityId: string, apiKey: stri
       body: JSON.stringify({ ...rows[i], mediaIds: [] }),
     });
     if (res.status !== 201) throw new Error(`${res.status} ${await res.text()}`);
-    if ((await res.json()).merged) merged += 1;
+    if (((await res.json()) as { merged: boolean }).merged) merged += 1;
   });
   console.log(`\nintake: ${n} citizen reports, ${concurrency} concurrent clients (${merged} merged as duplicates)`);
   console.log(`  raw INSERT into reports  ${fmt(raw)}`);
