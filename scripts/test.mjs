@@ -37,6 +37,7 @@ const testFiles = (dir) =>
 
 const nodeTest = ['--import', 'tsx', '--test', '--test-reporter=tap'];
 
+run('lint', 'npx', ['eslint', '.']);
 run('typecheck', 'npx', ['tsc', '-p', 'packages/domain'], {}) &&
   run('typecheck server', 'npx', ['tsc', '-p', 'apps/server']) &&
   run('typecheck web', 'npx', ['tsc', '-p', 'apps/web']);

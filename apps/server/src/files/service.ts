@@ -93,6 +93,7 @@ export async function storeUpload(
       sha256,
       public_sha256: pub.sha256,
       thumb_sha256: thumb.sha256,
+      // eslint-disable-next-line no-control-regex -- control characters are exactly what is stripped from a file name
       name: declaredName.replace(/[\u0000-\u001f]/g, '').slice(0, 200),
       mime,
       bytes,

@@ -34,6 +34,7 @@ function decode(data: Buffer): { text: string; encoding: string } {
   }
   // ICU maps bytes GBK leaves undefined (0xFF, user-defined areas) to private-use
   // characters instead of failing: real complaint text never has them, nor control characters.
+  // eslint-disable-next-line no-control-regex -- control characters mark a wrong decoding
   if (/[\uE000-\uF8FF\u0000-\u0008\u000B\u000C\u000E-\u001F]/.test(text)) throw bad();
   return { text, encoding: 'gbk' };
 }
