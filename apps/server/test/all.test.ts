@@ -22,6 +22,7 @@ await import('./hotline.spec.ts');
 await import('./uploads.spec.ts');
 await import('./intake.spec.ts');
 await import('./pool.spec.ts');
+await import('./notifications.spec.ts');
 await import('./permissions.spec.ts');
 
 after(async () => {

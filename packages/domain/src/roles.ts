@@ -68,6 +68,7 @@ export const permissions = {
   'settings.read': staff,
   'settings.manage': ['admin'],
   'audit.read': ['admin', 'discipline'],
+  'notification.read': userRoles,
   'taxonomy.read': everyone,
   'taxonomy.manage': ['admin'],
   'taxonomy.classifier_read': ['admin', 'office'],

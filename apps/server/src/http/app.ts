@@ -24,6 +24,7 @@ import expertRoutes from '../modules/experts/routes.ts';
 import apiKeyRoutes from '../modules/apikeys/routes.ts';
 import settingsRoutes from '../modules/settings/routes.ts';
 import auditRoutes from '../modules/audit/routes.ts';
+import notificationRoutes from '../modules/notifications/routes.ts';
 import fileRoutes from '../files/routes.ts';
 import reportRoutes from '../modules/reports/routes.ts';
 import problemRoutes from '../modules/problems/routes.ts';
@@ -141,6 +142,7 @@ export async function buildApp({ config, db, logger }: BuildOptions): Promise<Ap
   await app.register(apiKeyRoutes, { prefix: '/api/v1' });
   await app.register(settingsRoutes, { prefix: '/api/v1' });
   await app.register(auditRoutes, { prefix: '/api/v1' });
+  await app.register(notificationRoutes, { prefix: '/api/v1' });
   await app.register(fileRoutes, { prefix: '/api/v1' });
   await app.register(reportRoutes, { prefix: '/api/v1' });
   await app.register(problemRoutes, { prefix: '/api/v1' });

@@ -13,6 +13,7 @@ import {
 import type { Db, Queryable } from '../../db/index.ts';
 import { actorId, actorLabel, type Actor } from '../../http/actor.ts';
 import { AppError } from '../../http/errors.ts';
+import { notifyReporters, notifyUser } from '../notifications/service.ts';
 import { recordAudit } from '../audit/service.ts';
 import { currentTaxonomy, recordConfirmedCategory, subcategoryByCode } from '../taxonomy/service.ts';
 import {
@@ -119,6 +120,23 @@ export async function recordPlacement(q: Queryable, actor: Actor, placement: Pla
     status: placement.merged ? null : placement.status,
     details: { source, ...(placement.similarity !== null ? { similarity: Math.round(placement.similarity * 100) / 100 } : {}), proposedUnitId: placement.proposedUnitId },
   });
+  if (placement.merged) {
+    // Every reporter is kept and told: the earlier ones that someone else saw it too, the new one that it joined them.
+    await notifyReporters(q, actor.cityId, placement.problemId, {
+      kind: 'problem.report_added',
+      title: '您反映的问题有了新的相同报告',
+      body: '其他市民在同一地点反映了相同问题，已合并办理。',
+      exceptReportIds: [reportId],
+    });
+    if (actor.kind === 'user') {
+      await notifyUser(q, actor.cityId, actor.userId, {
+        kind: 'problem.merged',
+        title: '您的报告已与相同问题合并办理',
+        body: '同一地点已有相同问题在办理中，您的报告已并入，进展将一并告知。',
+        problemId: placement.problemId,
+      });
+    }
+  }
 }
 
 // ---------------------------------------------------------------- office
@@ -278,6 +296,11 @@ export async function mergeProblem(db: Db, actor: Actor, id: string, intoId: str
     await insertProblemEvent(q, actor.cityId, { problemId: id, action: 'merged_into', ...who(actor), otherProblemId: intoId, status: 'merged', note: '与同类问题合并办理', details: { reports: moved } });
     await insertProblemEvent(q, actor.cityId, { problemId: intoId, action: 'merged_from', ...who(actor), otherProblemId: id, details: { reports: moved } });
     await recordAudit(q, actor, { action: 'problem.merge', targetType: 'problem', targetId: id, details: { intoProblemId: intoId, reports: moved }, ip });
+    await notifyReporters(q, actor.cityId, intoId, {
+      kind: 'problem.merged',
+      title: '您反映的问题已与相同问题合并办理',
+      body: '办理部门将相同问题合并处理，您的受理编号不变，进展将一并告知。',
+    });
   });
   return problemDetail(db, actor, intoId, ip);
 }
