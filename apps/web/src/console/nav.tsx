@@ -5,10 +5,15 @@ import {
   type ReactNode,
 } from "react";
 import {
+  ApartmentOutlined,
   AuditOutlined,
   BankOutlined,
   BorderOutlined,
+  CloudUploadOutlined,
+  DashboardOutlined,
   EnvironmentOutlined,
+  ExperimentOutlined,
+  InboxOutlined,
   KeyOutlined,
   SettingOutlined,
   SolutionOutlined,
@@ -30,6 +35,8 @@ export interface NavItem {
 // The map page pulls in MapLibre GL (~200 kB gzip): a chunk of its own, loaded on demand.
 const AreaMapPage = lazy(() => import("./map/AreaMapPage.tsx"));
 const AreasPage = lazy(() => import("./pages/AreasPage.tsx"));
+// 问题池: the list and drawer here; its map (MapLibre) is a further lazy chunk
+const PoolPage = lazy(() => import("./pages/PoolPage.tsx"));
 const UnitsPage = lazy(() => import("./pages/UnitsPage.tsx"));
 const UsersPage = lazy(() => import("./pages/UsersPage.tsx"));
 const TeamsPage = lazy(() => import("./pages/TeamsPage.tsx"));
@@ -37,6 +44,13 @@ const ExpertsPage = lazy(() => import("./pages/ExpertsPage.tsx"));
 const ApiKeysPage = lazy(() => import("./pages/ApiKeysPage.tsx"));
 const SettingsPage = lazy(() => import("./pages/SettingsPage.tsx"));
 const AuditPage = lazy(() => import("./pages/AuditPage.tsx"));
+// 问题分类标准 / 分类模型 / 数据导入 / 传感器阈值
+const TaxonomyPage = lazy(() => import("./pages/TaxonomyPage.tsx"));
+const ClassifierPage = lazy(() => import("./pages/ClassifierPage.tsx"));
+const ImportsPage = lazy(() => import("./pages/ImportsPage.tsx"));
+const SensorThresholdsPage = lazy(
+  () => import("./pages/SensorThresholdsPage.tsx"),
+);
 
 export const navItems: NavItem[] = [
   {
@@ -46,6 +60,46 @@ export const navItems: NavItem[] = [
     labelKey: "menu.map",
     icon: <EnvironmentOutlined />,
     page: AreaMapPage,
+  },
+  {
+    key: "pool",
+    path: "/pool",
+    permission: "problem.read",
+    labelKey: "menu.pool",
+    icon: <InboxOutlined />,
+    page: PoolPage,
+  },
+  {
+    key: "imports",
+    path: "/imports",
+    permission: "import.read",
+    labelKey: "menu.imports",
+    icon: <CloudUploadOutlined />,
+    page: ImportsPage,
+  },
+  {
+    key: "taxonomy",
+    path: "/taxonomy",
+    permission: "taxonomy.read",
+    labelKey: "menu.taxonomy",
+    icon: <ApartmentOutlined />,
+    page: TaxonomyPage,
+  },
+  {
+    key: "classifier",
+    path: "/classifier",
+    permission: "taxonomy.classifier_read",
+    labelKey: "menu.classifier",
+    icon: <ExperimentOutlined />,
+    page: ClassifierPage,
+  },
+  {
+    key: "sensor-thresholds",
+    path: "/sensor-thresholds",
+    permission: "threshold.read",
+    labelKey: "menu.sensorThresholds",
+    icon: <DashboardOutlined />,
+    page: SensorThresholdsPage,
   },
   {
     key: "areas",

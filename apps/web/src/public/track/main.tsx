@@ -1,0 +1,6 @@
+/** @jsxImportSource preact */
+import { render } from 'preact';
+import '../public.css';
+import { TrackPage } from './TrackPage.tsx';
+
+render(<TrackPage />, document.getElementById('root')!);
