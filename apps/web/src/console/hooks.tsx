@@ -5,7 +5,9 @@ import {
   useState,
   type ReactNode,
 } from "react";
-import { Typography } from "antd";
+import { Modal, Typography } from "antd";
+import type { TFunction } from "i18next";
+import { useTranslation } from "react-i18next";
 import { api } from "./api.ts";
 import { useShowError } from "./session.tsx";
 
@@ -71,4 +73,45 @@ export function useDistricts() {
     limit: 500,
   });
   return (data?.features ?? []).map((f) => f.properties);
+}
+
+/** The form rule "this field is required", with the field's name in the message. */
+export function requiredRule(t: TFunction, field: string, whitespace = true) {
+  return { required: true, whitespace, message: t("common.required", { field }) };
+}
+
+/** The create/edit dialog every admin page uses: save and cancel buttons, a test id on save. */
+export function EditModal({
+  open,
+  title,
+  saving,
+  onSave,
+  onCancel,
+  saveTestId,
+  children,
+}: {
+  open: boolean;
+  title: ReactNode;
+  saving: boolean;
+  onSave: () => void;
+  onCancel: () => void;
+  saveTestId: string;
+  children: ReactNode;
+}) {
+  const { t } = useTranslation();
+  return (
+    <Modal
+      open={open}
+      title={title}
+      onCancel={onCancel}
+      onOk={onSave}
+      confirmLoading={saving}
+      okText={t("common.save")}
+      cancelText={t("common.cancel")}
+      okButtonProps={{ "data-testid": saveTestId }}
+      forceRender
+    >
+      {children}
+    </Modal>
+  );
 }

@@ -18,7 +18,7 @@ import { PlusOutlined, StopOutlined } from "@ant-design/icons";
 import { api } from "../api.ts";
 import { useLang } from "../i18n.ts";
 import { useShowError } from "../session.tsx";
-import { fmtTime, PageHead, useFetch } from "../hooks.tsx";
+import { fmtTime, PageHead, useFetch, requiredRule, EditModal } from "../hooks.tsx";
 import { apiKeyScopes } from "@cityloop/domain";
 import type { ApiKeyCreatedT, ApiKeyCreateT, ApiKeyT } from "../types.ts";
 
@@ -158,27 +158,20 @@ export default function ApiKeysPage() {
           ]}
         />
       </Card>
-      <Modal
+      <EditModal
         open={creating}
         title={t("apiKeys.createTitle")}
+        saving={saving}
+        onSave={() => void create()}
         onCancel={() => setCreating(false)}
-        onOk={() => void create()}
-        confirmLoading={saving}
-        okText={t("common.save")}
-        cancelText={t("common.cancel")}
-        okButtonProps={{ "data-testid": "apikey-save" }}
-        forceRender
+        saveTestId="apikey-save"
       >
         <Form form={form} layout="vertical">
           <Form.Item
             name="name"
             label={t("apiKeys.name")}
             rules={[
-              {
-                required: true,
-                whitespace: true,
-                message: t("common.required", { field: t("apiKeys.name") }),
-              },
+              requiredRule(t, t("apiKeys.name")),
             ]}
           >
             <Input maxLength={100} data-testid="apikey-name" />
@@ -202,7 +195,7 @@ export default function ApiKeysPage() {
             />
           </Form.Item>
         </Form>
-      </Modal>
+      </EditModal>
       <Modal
         open={!!created}
         title={t("apiKeys.createdTitle")}

@@ -24,7 +24,7 @@ import {
 import { api, ApiError, type ProblemFeature } from "../api.ts";
 import { useLang } from "../i18n.ts";
 import { useErrorText, useSession, useShowError } from "../session.tsx";
-import { PageHead, useFetch } from "../hooks.tsx";
+import { PageHead, useFetch, requiredRule } from "../hooks.tsx";
 import type {
   AreaCollectionT,
   AreaSummaryT,
@@ -297,11 +297,7 @@ export default function AreasPage() {
             name="code"
             label={t("common.code")}
             rules={[
-              {
-                required: true,
-                whitespace: true,
-                message: t("common.required", { field: t("common.code") }),
-              },
+              requiredRule(t, t("common.code")),
               {
                 validator: (_, v: string) =>
                   !v || isValidAreaCode(v.trim())
@@ -316,11 +312,7 @@ export default function AreasPage() {
             name="name"
             label={t("common.name")}
             rules={[
-              {
-                required: true,
-                whitespace: true,
-                message: t("common.required", { field: t("common.name") }),
-              },
+              requiredRule(t, t("common.name")),
             ]}
           >
             <Input data-testid="area-name" maxLength={100} />

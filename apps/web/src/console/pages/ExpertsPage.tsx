@@ -5,7 +5,6 @@ import {
   Card,
   Form,
   Input,
-  Modal,
   Radio,
   Select,
   Space,
@@ -24,7 +23,7 @@ import {
 import { api } from "../api.ts";
 import { useLang } from "../i18n.ts";
 import { useSession, useShowError } from "../session.tsx";
-import { PageHead, useFetch } from "../hooks.tsx";
+import { PageHead, useFetch, requiredRule, EditModal } from "../hooks.tsx";
 import type { ExpertCreateT, ExpertT, UnitT, UserT } from "../types.ts";
 
 export default function ExpertsPage() {
@@ -230,29 +229,20 @@ export default function ExpertsPage() {
           ]}
         />
       </Card>
-      <Modal
+      <EditModal
         open={!!editing}
-        title={
-          editing === "new" ? t("experts.createTitle") : t("experts.editTitle")
-        }
+        title={editing === "new" ? t("experts.createTitle") : t("experts.editTitle")}
+        saving={saving}
+        onSave={() => void save()}
         onCancel={() => setEditing(null)}
-        onOk={() => void save()}
-        confirmLoading={saving}
-        okText={t("common.save")}
-        cancelText={t("common.cancel")}
-        okButtonProps={{ "data-testid": "expert-save" }}
-        forceRender
+        saveTestId="expert-save"
       >
         <Form form={form} layout="vertical">
           <Form.Item
             name="name"
             label={t("experts.name")}
             rules={[
-              {
-                required: true,
-                whitespace: true,
-                message: t("common.required", { field: t("experts.name") }),
-              },
+              requiredRule(t, t("experts.name")),
             ]}
           >
             <Input maxLength={100} data-testid="expert-name" />
@@ -349,7 +339,7 @@ export default function ExpertsPage() {
             </Form.Item>
           ) : null}
         </Form>
-      </Modal>
+      </EditModal>
     </>
   );
 }

@@ -35,7 +35,7 @@ import {
 import { request } from "../api.ts";
 import { useLang } from "../i18n.ts";
 import { useSession } from "../session.tsx";
-import { fmtTime, PageHead, useFetch } from "../hooks.tsx";
+import { fmtTime, PageHead, useFetch, requiredRule } from "../hooks.tsx";
 import { ErrorAlert } from "../taxonomy/common.tsx";
 import { RiskPanel } from "../taxonomy/RiskPanel.tsx";
 import type {
@@ -531,10 +531,7 @@ export default function TaxonomyPage() {
               style={{ flex: 1 }}
               dependencies={["categoryCode"]}
               rules={[
-                {
-                  required: true,
-                  message: t("common.required", { field: t("tax.code") }),
-                },
+                requiredRule(t, t("tax.code"), false),
                 ({ getFieldValue }) => ({
                   validator: (_, v: string) => {
                     const cat = getFieldValue("categoryCode") as string;
@@ -571,11 +568,7 @@ export default function TaxonomyPage() {
               label={t("tax.name")}
               style={{ flex: 1 }}
               rules={[
-                {
-                  required: true,
-                  whitespace: true,
-                  message: t("common.required", { field: t("tax.name") }),
-                },
+                requiredRule(t, t("tax.name")),
               ]}
             >
               <Input maxLength={50} data-testid="tax-f-name" />

@@ -6,7 +6,6 @@ import {
   Card,
   Form,
   Input,
-  Modal,
   Popconfirm,
   Select,
   Space,
@@ -27,7 +26,7 @@ import {
 import { api } from "../api.ts";
 import { useLang } from "../i18n.ts";
 import { useSession, useShowError } from "../session.tsx";
-import { PageHead, useFetch } from "../hooks.tsx";
+import { PageHead, useFetch, requiredRule, EditModal } from "../hooks.tsx";
 import type { TeamCreateT, TeamMemberT, TeamT, UserT } from "../types.ts";
 
 /** The five seats of a team (§4.1): 1 lead, 2 experts, 1 discipline, 1 recorder. */
@@ -270,18 +269,13 @@ export default function TeamsPage() {
           ]}
         />
       </Card>
-      <Modal
+      <EditModal
         open={!!editing}
-        title={
-          editing === "new" ? t("teams.createTitle") : t("teams.editTitle")
-        }
+        title={editing === "new" ? t("teams.createTitle") : t("teams.editTitle")}
+        saving={saving}
+        onSave={() => void save()}
         onCancel={() => setEditing(null)}
-        onOk={() => void save()}
-        confirmLoading={saving}
-        okText={t("common.save")}
-        cancelText={t("common.cancel")}
-        okButtonProps={{ "data-testid": "team-save" }}
-        forceRender
+        saveTestId="team-save"
       >
         <Alert
           type="info"
@@ -294,11 +288,7 @@ export default function TeamsPage() {
             name="name"
             label={t("common.name")}
             rules={[
-              {
-                required: true,
-                whitespace: true,
-                message: t("common.required", { field: t("common.name") }),
-              },
+              requiredRule(t, t("common.name")),
             ]}
           >
             <Input maxLength={100} data-testid="team-name" />
@@ -307,10 +297,7 @@ export default function TeamsPage() {
             name="specialistGroup"
             label={t("teams.group")}
             rules={[
-              {
-                required: true,
-                message: t("common.required", { field: t("teams.group") }),
-              },
+              requiredRule(t, t("teams.group"), false),
             ]}
           >
             <Select
@@ -330,10 +317,7 @@ export default function TeamsPage() {
                 .filter((o) => o.key !== s.key)
                 .map((o) => o.key)}
               rules={[
-                {
-                  required: true,
-                  message: t("common.required", { field: t(s.labelKey) }),
-                },
+                requiredRule(t, t(s.labelKey), false),
                 distinct(s.key),
               ]}
             >
@@ -357,7 +341,7 @@ export default function TeamsPage() {
             </Form.Item>
           ))}
         </Form>
-      </Modal>
+      </EditModal>
     </>
   );
 }

@@ -5,7 +5,6 @@ import {
   Card,
   Form,
   Input,
-  Modal,
   Select,
   Space,
   Switch,
@@ -17,7 +16,7 @@ import { unitKinds, type UnitKind } from "@cityloop/domain";
 import { api } from "../api.ts";
 import { useLang } from "../i18n.ts";
 import { useSession, useShowError } from "../session.tsx";
-import { PageHead, useDistricts, useFetch } from "../hooks.tsx";
+import { PageHead, useDistricts, useFetch, requiredRule, EditModal } from "../hooks.tsx";
 import type { UnitCreateT, UnitT, UnitUpdateT } from "../types.ts";
 
 export default function UnitsPage() {
@@ -196,29 +195,20 @@ export default function UnitsPage() {
           ]}
         />
       </Card>
-      <Modal
+      <EditModal
         open={!!editing}
-        title={
-          editing === "new" ? t("units.createTitle") : t("units.editTitle")
-        }
+        title={editing === "new" ? t("units.createTitle") : t("units.editTitle")}
+        saving={saving}
+        onSave={() => void save()}
         onCancel={() => setEditing(null)}
-        onOk={() => void save()}
-        confirmLoading={saving}
-        okText={t("common.save")}
-        cancelText={t("common.cancel")}
-        okButtonProps={{ "data-testid": "unit-save" }}
-        forceRender
+        saveTestId="unit-save"
       >
         <Form form={form} layout="vertical">
           <Form.Item
             name="code"
             label={t("common.code")}
             rules={[
-              {
-                required: true,
-                whitespace: true,
-                message: t("common.required", { field: t("common.code") }),
-              },
+              requiredRule(t, t("common.code")),
             ]}
           >
             <Input maxLength={64} data-testid="unit-code" />
@@ -227,11 +217,7 @@ export default function UnitsPage() {
             name="name"
             label={t("common.name")}
             rules={[
-              {
-                required: true,
-                whitespace: true,
-                message: t("common.required", { field: t("common.name") }),
-              },
+              requiredRule(t, t("common.name")),
             ]}
           >
             <Input maxLength={100} data-testid="unit-name" />
@@ -243,10 +229,7 @@ export default function UnitsPage() {
             name="kind"
             label={t("units.kind")}
             rules={[
-              {
-                required: true,
-                message: t("common.required", { field: t("units.kind") }),
-              },
+              requiredRule(t, t("units.kind"), false),
             ]}
           >
             <Select
@@ -285,7 +268,7 @@ export default function UnitsPage() {
             />
           </Form.Item>
         </Form>
-      </Modal>
+      </EditModal>
     </>
   );
 }

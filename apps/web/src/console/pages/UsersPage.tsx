@@ -5,7 +5,6 @@ import {
   Card,
   Form,
   Input,
-  Modal,
   Popconfirm,
   Select,
   Space,
@@ -25,7 +24,7 @@ import {
 import { api } from "../api.ts";
 import { useLang } from "../i18n.ts";
 import { useSession, useShowError } from "../session.tsx";
-import { fmtTime, PageHead, useDistricts, useFetch } from "../hooks.tsx";
+import { fmtTime, PageHead, useDistricts, useFetch, requiredRule, EditModal } from "../hooks.tsx";
 import type { UnitT, UserCreateT, UserT, UserUpdateT } from "../types.ts";
 
 type FormValues = Partial<UserCreateT>;
@@ -314,29 +313,20 @@ export default function UsersPage() {
           ]}
         />
       </Card>
-      <Modal
+      <EditModal
         open={!!editing}
-        title={
-          editing === "new" ? t("users.createTitle") : t("users.editTitle")
-        }
+        title={editing === "new" ? t("users.createTitle") : t("users.editTitle")}
+        saving={saving}
+        onSave={() => void save()}
         onCancel={() => setEditing(null)}
-        onOk={() => void save()}
-        confirmLoading={saving}
-        okText={t("common.save")}
-        cancelText={t("common.cancel")}
-        okButtonProps={{ "data-testid": "user-save" }}
-        forceRender
+        saveTestId="user-save"
       >
         <Form form={form} layout="vertical">
           <Form.Item
             name="username"
             label={t("users.username")}
             rules={[
-              {
-                required: true,
-                whitespace: true,
-                message: t("common.required", { field: t("users.username") }),
-              },
+              requiredRule(t, t("users.username")),
               {
                 pattern: /^[A-Za-z0-9][A-Za-z0-9_.-]{1,63}$/,
                 message: t("users.usernameRule"),
@@ -370,10 +360,7 @@ export default function UsersPage() {
               name="password"
               label={t("users.password")}
               rules={[
-                {
-                  required: true,
-                  message: t("common.required", { field: t("users.password") }),
-                },
+                requiredRule(t, t("users.password"), false),
                 passwordRule,
               ]}
             >
@@ -457,17 +444,14 @@ export default function UsersPage() {
             </Form.Item>
           ) : null}
         </Form>
-      </Modal>
-      <Modal
+      </EditModal>
+      <EditModal
         open={!!resetting}
         title={`${t("users.resetPassword")} · ${resetting?.displayName ?? ""}`}
+        saving={saving}
+        onSave={() => void resetPassword()}
         onCancel={() => setResetting(null)}
-        onOk={() => void resetPassword()}
-        confirmLoading={saving}
-        okText={t("common.save")}
-        cancelText={t("common.cancel")}
-        okButtonProps={{ "data-testid": "user-reset-save" }}
-        forceRender
+        saveTestId="user-reset-save"
       >
         <Form form={pwForm} layout="vertical">
           <Form.Item
@@ -492,7 +476,7 @@ export default function UsersPage() {
             {t("users.passwordRule")}
           </Typography.Text>
         </Form>
-      </Modal>
+      </EditModal>
     </>
   );
 }

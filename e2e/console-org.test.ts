@@ -1,0 +1,65 @@
+/**
+ * Organisation admin through the console: an admin creates a responsible unit,
+ * is told what is missing when saving an empty user form, and edits a unit.
+ */
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import type { Browser, Page } from 'playwright-core';
+import { artifact, launchBrowser, startServer, type RunningServer } from './support.ts';
+
+let server: RunningServer;
+let browser: Browser;
+
+before(async () => {
+  server = await startServer();
+  browser = await launchBrowser();
+});
+
+after(async () => {
+  await browser?.close();
+  await server?.stop();
+  if (server) fs.rmSync(server.dataDir, { recursive: true, force: true });
+});
+
+async function loginAsAdmin(page: Page) {
+  await page.goto(`${server.url}/console/`);
+  await page.getByTestId('login-username').fill('admin');
+  await page.getByTestId('login-password').fill('cityloop');
+  await page.getByTestId('login-submit').click();
+  await page.getByTestId('side-menu').waitFor();
+}
+
+test('an admin creates a unit, edits it, and an empty user form says what is required', async () => {
+  const page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
+  const errors: string[] = [];
+  page.on('pageerror', (e) => errors.push(String(e)));
+  await loginAsAdmin(page);
+
+  await page.getByTestId('menu-units').click();
+  await page.getByTestId('units-table').waitFor();
+  await page.getByTestId('unit-create').click();
+  await page.getByTestId('unit-code').fill('E2E');
+  await page.getByTestId('unit-name').fill('郑州市端到端测试中心');
+  await page.getByTestId('unit-save').click();
+  await page.getByTestId('unit-edit-E2E').waitFor();
+  assert.match(await page.getByTestId('units-table').innerText(), /郑州市端到端测试中心/);
+
+  await page.getByTestId('unit-edit-E2E').click();
+  await page.getByTestId('unit-name').fill('郑州市端到端测试中心（改）');
+  await page.getByTestId('unit-save').click();
+  await page.getByText('郑州市端到端测试中心（改）').waitFor();
+
+  await page.getByTestId('menu-users').click();
+  await page.getByTestId('users-table').waitFor();
+  await page.getByTestId('user-create').click();
+  await page.getByTestId('user-save').click();
+  await page.locator('.ant-form-item-explain-error').first().waitFor();
+  const explained = await page.locator('.ant-form-item-explain-error').allInnerTexts();
+  assert.ok(explained.length >= 2, `expected required-field messages, got ${JSON.stringify(explained)}`);
+  await page.screenshot({ path: artifact('console-user-required.png') });
+  assert.deepEqual(errors, []);
+
+  const api = await page.evaluate(async () => (await (await fetch('/api/v1/units?q=E2E')).json()) as { code: string; name: string }[]);
+  assert.deepEqual(api.map((u) => [u.code, u.name]), [['E2E', '郑州市端到端测试中心（改）']]);
+});
