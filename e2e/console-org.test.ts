@@ -63,3 +63,33 @@ test('an admin creates a unit, edits it, and an empty user form says what is req
   const api = await page.evaluate(async () => (await (await fetch('/api/v1/units?q=E2E')).json()) as { code: string; name: string }[]);
   assert.deepEqual(api.map((u) => [u.code, u.name]), [['E2E', '郑州市端到端测试中心（改）']]);
 });
+
+test('the bell shows a notification when someone else reports the same problem, and reading it clears the count', async () => {
+  const page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
+  await loginAsAdmin(page);
+  // The admin reports a problem with their account; an anonymous citizen then reports the same thing at the same spot.
+  const merged = await page.evaluate(async () => {
+    const me = await (await fetch('/api/v1/auth/me')).json();
+    await fetch('/api/v1/reports', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-csrf-token': me.csrfToken },
+      body: JSON.stringify({ text: '小区门口下水道堵塞，污水外溢', lng: 113.6604, lat: 34.7538, mediaIds: [] }),
+    });
+    const second = await fetch('/api/v1/reports', {
+      method: 'POST',
+      credentials: 'omit',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ text: '门口下水道堵塞了，污水外溢', lng: 113.66041, lat: 34.75381, mediaIds: [] }),
+    });
+    return (await second.json()).merged;
+  });
+  assert.equal(merged, true);
+  await page.reload();
+  await page.getByTestId('notification-bell').waitFor();
+  await page.waitForFunction(() => document.querySelector('.ant-badge-count')?.textContent === '1', null, { timeout: 15_000 });
+  await page.getByTestId('notification-bell').click();
+  await page.getByText('您反映的问题有了新的相同报告').waitFor();
+  await page.screenshot({ path: artifact('console-notifications.png') });
+  await page.getByText('您反映的问题有了新的相同报告').click();
+  await page.waitForFunction(() => !document.querySelector('.ant-badge-count') || document.querySelector('.ant-badge-count')?.textContent === '0', null, { timeout: 15_000 });
+});

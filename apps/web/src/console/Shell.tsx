@@ -17,6 +17,7 @@ import { roleLabels } from "@cityloop/domain";
 import { useLang } from "./i18n.ts";
 import { useSession, useShowError } from "./session.tsx";
 import { LangSwitch } from "./LangSwitch.tsx";
+import { NotificationBell } from "./NotificationBell.tsx";
 import type { NavItem } from "./nav.tsx";
 
 export function Shell({
@@ -120,6 +121,7 @@ export function Shell({
                     {pick(roleLabels[r as Role])}
                   </Tag>
                 ))}
+            <NotificationBell />
             <LangSwitch />
             <Button
               size="small"

@@ -51,6 +51,7 @@ const zh = {
     demoHint: "演示账号：admin / office / leader … 密码 cityloop",
   },
   header: { logout: "退出登录", lang: "English" },
+  notifications: { title: "通知", empty: "暂无通知" },
   menu: {
     map: "区域地图",
     areas: "区域管理",
@@ -325,6 +326,7 @@ const en: Dict = {
     demoHint: "Demo accounts: admin / office / leader … password cityloop",
   },
   header: { logout: "Sign out", lang: "中文" },
+  notifications: { title: "Notifications", empty: "No notifications" },
   menu: {
     map: "Area map",
     areas: "Areas",
