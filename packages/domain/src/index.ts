@@ -8,3 +8,5 @@ export * from './duplicates.ts';
 export * from './taxonomy.ts';
 export * from './classifier.ts';
 export * from './risk.ts';
+export * from './calendar.ts';
+export * from './caseStateMachine.ts';
