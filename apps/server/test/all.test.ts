@@ -23,6 +23,7 @@ await import('./uploads.spec.ts');
 await import('./intake.spec.ts');
 await import('./pool.spec.ts');
 await import('./notifications.spec.ts');
+await import('./jobs.spec.ts');
 await import('./permissions.spec.ts');
 
 after(async () => {
