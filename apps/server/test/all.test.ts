@@ -24,6 +24,7 @@ await import('./intake.spec.ts');
 await import('./pool.spec.ts');
 await import('./notifications.spec.ts');
 await import('./jobs.spec.ts');
+await import('./calendar.spec.ts');
 await import('./permissions.spec.ts');
 
 after(async () => {

@@ -93,6 +93,8 @@ export const permissions = {
   'detection.post': ['integration'],
   'threshold.read': ['admin', 'office'],
   'threshold.manage': ['admin'],
+  'calendar.read': staff,
+  'calendar.manage': ['admin'],
 } as const satisfies Record<string, readonly Role[]>;
 
 export type Permission = keyof typeof permissions;

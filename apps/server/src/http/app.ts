@@ -34,6 +34,7 @@ import classifierRoutes from '../modules/classifier/routes.ts';
 import open311Routes from '../modules/open311/routes.ts';
 import sensorRoutes from '../modules/sensors/routes.ts';
 import hotlineRoutes from '../modules/hotline/routes.ts';
+import calendarRoutes from '../modules/calendar/routes.ts';
 
 export type App = FastifyInstance<RawServerDefault, IncomingMessage, ServerResponse, FastifyBaseLogger, TypeBoxTypeProvider>;
 
@@ -150,6 +151,7 @@ export async function buildApp({ config, db, logger }: BuildOptions): Promise<Ap
   await app.register(classifierRoutes, { prefix: '/api/v1' });
   await app.register(sensorRoutes, { prefix: '/api/v1' });
   await app.register(hotlineRoutes, { prefix: '/api/v1' });
+  await app.register(calendarRoutes, { prefix: '/api/v1' });
   await app.register(open311Routes, { prefix: '/open311/v2' });
   await serveWeb(app);
 

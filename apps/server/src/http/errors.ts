@@ -76,6 +76,11 @@ export const errorCatalogue = {
   'import.bad_mapping': { status: 422, zh: '列映射无效', en: 'The column mapping is not valid' },
   'sensor.unit_mismatch': { status: 422, zh: '读数单位与该类型阈值的单位不一致且无法换算', en: 'The reading unit differs from the threshold unit and cannot be converted' },
   'threshold.invalid': { status: 422, zh: '阈值设置无效', en: 'The threshold is not valid' },
+  'calendar.invalid_day': { status: 422, zh: '不是有效的日期（应为 YYYY-MM-DD，2000 至 2100 年）', en: 'Not a valid day (YYYY-MM-DD, years 2000 to 2100)' },
+  'calendar.day_outside_year': { status: 422, zh: '日期不在所录入的年度内', en: 'A day lies outside the year being entered' },
+  'calendar.duplicate_day': { status: 422, zh: '同一日期重复出现', en: 'A day is listed twice' },
+  'calendar.year_exists': { status: 409, zh: '该年度的节假日安排已存在，请逐日修改', en: 'The year already has an arrangement; edit its days one by one' },
+  'calendar.invalid_deadline': { status: 422, zh: '期限无效', en: 'The deadline is not valid' },
   internal: { status: 500, zh: '服务器内部错误', en: 'Internal server error' },
 } as const satisfies Record<string, { status: number; zh: string; en: string }>;
 

@@ -67,6 +67,7 @@ const zh = {
     taxonomy: "问题分类标准",
     classifier: "分类模型",
     sensorThresholds: "传感器阈值",
+    calendar: "工作日历",
   },
   map: {
     layers: "图层",
@@ -342,6 +343,7 @@ const en: Dict = {
     taxonomy: "Taxonomy",
     classifier: "Classifier",
     sensorThresholds: "Sensor thresholds",
+    calendar: "Working calendar",
   },
   map: {
     layers: "Layers",

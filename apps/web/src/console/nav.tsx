@@ -9,6 +9,7 @@ import {
   AuditOutlined,
   BankOutlined,
   BorderOutlined,
+  CalendarOutlined,
   CloudUploadOutlined,
   DashboardOutlined,
   EnvironmentOutlined,
@@ -48,6 +49,8 @@ const AuditPage = lazy(() => import("./pages/AuditPage.tsx"));
 const TaxonomyPage = lazy(() => import("./pages/TaxonomyPage.tsx"));
 const ClassifierPage = lazy(() => import("./pages/ClassifierPage.tsx"));
 const ImportsPage = lazy(() => import("./pages/ImportsPage.tsx"));
+// 工作日历
+const CalendarPage = lazy(() => import("./pages/CalendarPage.tsx"));
 const SensorThresholdsPage = lazy(
   () => import("./pages/SensorThresholdsPage.tsx"),
 );
@@ -100,6 +103,14 @@ export const navItems: NavItem[] = [
     labelKey: "menu.sensorThresholds",
     icon: <DashboardOutlined />,
     page: SensorThresholdsPage,
+  },
+  {
+    key: "calendar",
+    path: "/calendar",
+    permission: "calendar.read",
+    labelKey: "menu.calendar",
+    icon: <CalendarOutlined />,
+    page: CalendarPage,
   },
   {
     key: "areas",
