@@ -93,3 +93,18 @@ test('the bell shows a notification when someone else reports the same problem, 
   await page.getByText('您反映的问题有了新的相同报告').click();
   await page.waitForFunction(() => !document.querySelector('.ant-badge-count') || document.querySelector('.ant-badge-count')?.textContent === '0', null, { timeout: 15_000 });
 });
+
+test('the working calendar shows 2026 with its 调休 Saturdays and computes a deadline across the Spring Festival', async () => {
+  const page = await browser.newPage({ viewport: { width: 1600, height: 1250 } });
+  await loginAsAdmin(page);
+  await page.getByTestId('menu-calendar').click();
+  await page.getByTestId('cal-day-2026-02-14').waitFor();
+  assert.match(await page.getByTestId('cal-day-2026-02-14').innerText(), /班/);
+  assert.match(await page.getByTestId('cal-day-2026-02-17').innerText(), /休/);
+  // Friday 13 February 2026 with the default 5 working days: the Spring Festival holiday lies in between.
+  await page.getByTestId('cal-calc-start').fill('2026-02-13T10:00');
+  await page.getByTestId('cal-calc-go').click();
+  await page.getByTestId('cal-calc-result').waitFor();
+  assert.match(await page.getByTestId('cal-calc-result').innerText(), /2026\/2\/27 23:59:59/);
+  await page.screenshot({ path: artifact('console-calendar.png') });
+});
