@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { anonymous, as, newCity, testApp, testDb, type TestCity } from './harness.ts';
 import { errorCatalogue } from '../src/http/errors.ts';
 import { verifyAuditChain } from '../src/modules/audit/service.ts';
+import { caseStates } from '@cityloop/domain';
 
 describe('fixed points and the HTTP contract', () => {
   let city: TestCity;
@@ -86,6 +87,13 @@ describe('fixed points and the HTTP contract', () => {
       await q.query(`ALTER TABLE audit_events ENABLE TRIGGER audit_events_no_update`);
     });
     assert.deepEqual(await verifyAuditChain(db, city.id), { ok: false, events: actions.length, brokenAt: 2 });
+  });
+
+  test('the database allows exactly the case states of the domain state machine', async () => {
+    const db = await testDb();
+    const def = (await db.query<{ def: string }>(`SELECT pg_get_constraintdef(oid) AS def FROM pg_constraint WHERE conname = 'problems_status_check'`))[0]!.def;
+    const allowed = [...def.matchAll(/'([a-z_]+)'/g)].map((m) => m[1]).sort();
+    assert.deepEqual(allowed, [...caseStates].sort());
   });
 
   test('passwords are stored as argon2id hashes', async () => {

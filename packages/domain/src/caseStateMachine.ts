@@ -15,7 +15,6 @@
  * Scope (this unit's case, this district) is checked by the service on the record.
  */
 import { isOverdue } from './calendar.ts';
-import type { ProblemStatusCategory } from './intake.ts';
 import type { Role } from './roles.ts';
 
 export const caseStates = [
@@ -31,11 +30,9 @@ export const caseStates = [
   'merged',
 ] as const;
 export type CaseState = (typeof caseStates)[number];
+export type CaseStateCategory = 'open' | 'in_progress' | 'closed';
 
-/** States the loop adds to the intake's CHECK list (migration 003): a later migration must allow them. */
-export const newCaseStates: readonly CaseState[] = ['extension_requested', 'reopened'];
-
-export const caseStateInfo: Record<CaseState, { zh: string; en: string; category: ProblemStatusCategory }> = {
+export const caseStateInfo: Record<CaseState, { zh: string; en: string; category: CaseStateCategory }> = {
   pending_judgment: { zh: '待研判', en: 'Pending judgment', category: 'open' },
   assigned: { zh: '已交办', en: 'Assigned', category: 'in_progress' },
   in_progress: { zh: '整改中', en: 'In progress', category: 'in_progress' },

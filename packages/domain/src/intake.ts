@@ -24,37 +24,19 @@ export const reportSourceLabels: Record<ReportSource, { zh: string; en: string }
 };
 
 /**
- * Problem states (SPEC.md M7). Each belongs to a category that boards, KPIs
- * and Open311's `status` read. `merged` is a problem folded into another: its
- * reports follow the one it was merged into.
+ * Problem states (SPEC.md M7) are the case states of the rectification loop
+ * (caseStateMachine.ts), one list for both. Each belongs to a category that
+ * boards, KPIs and Open311's `status` read. `merged` is a problem folded into
+ * another: its reports follow the one it was merged into.
  */
-export const problemStatuses = [
-  'pending_judgment',
-  'assigned',
-  'in_progress',
-  'pending_verification',
-  'returned',
-  'closed',
-  'dismissed',
-  'merged',
-] as const;
-export type ProblemStatus = (typeof problemStatuses)[number];
-export type ProblemStatusCategory = 'open' | 'in_progress' | 'closed';
+export { caseStates as problemStatuses, caseStateInfo as problemStatusInfo } from './caseStateMachine.ts';
+export type { CaseState as ProblemStatus, CaseStateCategory as ProblemStatusCategory } from './caseStateMachine.ts';
 
-export const problemStatusInfo: Record<ProblemStatus, { zh: string; en: string; category: ProblemStatusCategory }> = {
-  pending_judgment: { zh: '待研判', en: 'Pending judgment', category: 'open' },
-  assigned: { zh: '已交办', en: 'Assigned', category: 'in_progress' },
-  in_progress: { zh: '整改中', en: 'In progress', category: 'in_progress' },
-  pending_verification: { zh: '待核验', en: 'Pending verification', category: 'in_progress' },
-  returned: { zh: '退回整改', en: 'Returned', category: 'in_progress' },
-  closed: { zh: '已销号', en: 'Closed', category: 'closed' },
-  dismissed: { zh: '不予受理', en: 'Dismissed', category: 'closed' },
-  merged: { zh: '已合并', en: 'Merged', category: 'closed' },
-};
+import { caseStateInfo, type CaseState as ProblemStatus } from './caseStateMachine.ts';
 
 /** Still being worked on: a new report of the same thing here joins it rather than opening another. */
 export function isOpenProblem(status: ProblemStatus): boolean {
-  return problemStatusInfo[status].category !== 'closed';
+  return caseStateInfo[status].category !== 'closed';
 }
 
 /** What the append-only history of a problem records. */

@@ -13,9 +13,11 @@ export const statusColor: Record<ProblemStatus, string> = {
   pending_judgment: 'orange',
   assigned: 'blue',
   in_progress: 'geekblue',
+  extension_requested: 'gold',
   pending_verification: 'purple',
   returned: 'volcano',
   closed: 'green',
+  reopened: 'red',
   dismissed: 'default',
   merged: 'default',
 };
@@ -25,9 +27,11 @@ export const statusHex: Record<ProblemStatus, string> = {
   pending_judgment: '#fa8c16',
   assigned: '#1677ff',
   in_progress: '#2f54eb',
+  extension_requested: '#faad14',
   pending_verification: '#722ed1',
   returned: '#fa541c',
   closed: '#52c41a',
+  reopened: '#f5222d',
   dismissed: '#8c8c8c',
   merged: '#bfbfbf',
 };
