@@ -44,18 +44,6 @@ export function percentile(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
 }
 
-/** A small seeded PRNG so both sides of a comparison see the same inputs. */
-export function rng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 /** Runs `task(i)` for i in [0, n) with `concurrency` workers; returns per-call latencies (ms) and wall seconds. */
 export async function drive(n: number, concurrency: number, task: (i: number) => Promise<void>) {
   const latencies: number[] = [];

@@ -6,7 +6,8 @@
  */
 import type { Db } from '../apps/server/src/db/index.ts';
 import type { App } from '../apps/server/src/http/app.ts';
-import { drive, fmt, rng } from './engine.ts';
+import { seededRandom } from '@cityloop/domain';
+import { drive, fmt } from './engine.ts';
 
 const complaints = [
   '小区门口下水道堵塞，污水外溢，臭味很大',
@@ -29,7 +30,7 @@ export async function benchIntake(db: Db, app: App, cityId: string, apiKey: stri
       WHERE k % 7 = 0`,
     [cityId],
   );
-  const r = rng(7);
+  const r = seededRandom(7);
   const rows = Array.from({ length: n }, (_, i) => {
     const place = places[Math.floor(r() * places.length)]!;
     return { text: `${complaints[i % complaints.length]}（第${i}号）`, lng: place.lng, lat: place.lat };

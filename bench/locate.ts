@@ -1,7 +1,8 @@
 /** Point-in-area through the HTTP API against the same PostGIS query run directly. */
 import type { Db } from '../apps/server/src/db/index.ts';
 import type { App } from '../apps/server/src/http/app.ts';
-import { drive, fmt, rng } from './engine.ts';
+import { seededRandom } from '@cityloop/domain';
+import { drive, fmt } from './engine.ts';
 
 export async function benchLocate(db: Db, app: App, cityId: string, cityCode: string, n: number) {
   const [minX, minY, maxX, maxY] = (await db.query<{ b: number[] }>(
@@ -9,7 +10,7 @@ export async function benchLocate(db: Db, app: App, cityId: string, cityCode: st
        FROM (SELECT ST_Extent(geom)::box3d AS e FROM areas WHERE city_id = $1 AND level = 'grid') x`,
     [cityId],
   ))[0]!.b as [number, number, number, number];
-  const r = rng(42);
+  const r = seededRandom(42);
   const points = Array.from({ length: n }, () => [minX + r() * (maxX - minX), minY + r() * (maxY - minY)] as const);
   const sql = `SELECT id, level, code, name, name_en, parent_id, generated FROM areas
                 WHERE city_id = $1 AND ST_Intersects(geom, ST_SetSRID(ST_MakePoint($2, $3), 4326))

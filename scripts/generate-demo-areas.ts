@@ -23,6 +23,7 @@ import { fileURLToPath } from 'node:url';
 import * as turf from '@turf/turf';
 import gcoordModule from 'gcoord';
 import type { Feature, FeatureCollection, MultiPolygon, Polygon, Position } from 'geojson';
+import { seededRandom } from '@cityloop/domain';
 
 // gcoord's CommonJS build sets module.exports to the API, while its .d.ts declares an ES
 // default export; under NodeNext typing the API is therefore `.default`. Accept both shapes.
@@ -191,17 +192,6 @@ function at<T>(list: readonly T[], index: number): T {
   return value;
 }
 
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 /** A PRNG for one named purpose: FNV-1a of the key mixed with the global seed. */
 function rngFor(key: string): () => number {
   let h = 0x811c9dc5 ^ SEED;
@@ -209,7 +199,7 @@ function rngFor(key: string): () => number {
     h ^= key.charCodeAt(i);
     h = Math.imul(h, 0x01000193);
   }
-  return mulberry32(h >>> 0);
+  return seededRandom(h >>> 0);
 }
 
 const round6 = (x: number): number => Math.round(x * 1e6) / 1e6;

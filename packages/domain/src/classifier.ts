@@ -9,6 +9,7 @@
  * probability the intake can threshold ("suggest only when confident"), and it
  * trains well from a handful of keyword examples per class.
  */
+import { seededRandom } from './random.ts';
 
 export interface LabelledTokens {
   tokens: readonly string[];
@@ -231,18 +232,6 @@ export function predict(m: ClassifierModel | LoadedModel, tokens: readonly strin
   return { label: model.labels[best]!, confidence: p[best]!, known };
 }
 
-/** A small seeded generator (mulberry32): fold splits and test data must repeat exactly. */
-export function classifierRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 export interface LabelScore {
   precision: number;
   recall: number;
@@ -272,7 +261,7 @@ export interface CrossValidateOptions extends TrainOptions {
  * dealt round-robin, so every fold sees every label that has at least k examples.
  */
 export function foldsOf(examples: readonly LabelledTokens[], k: number, seed = 1): number[] {
-  const rnd = classifierRandom(seed);
+  const rnd = seededRandom(seed);
   const fold = new Array<number>(examples.length).fill(0);
   const byLabel = new Map<string, number[]>();
   examples.forEach((e, i) => byLabel.set(e.label, [...(byLabel.get(e.label) ?? []), i]));

@@ -10,3 +10,4 @@ export * from './classifier.ts';
 export * from './risk.ts';
 export * from './calendar.ts';
 export * from './caseStateMachine.ts';
+export * from './random.ts';

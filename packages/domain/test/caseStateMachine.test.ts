@@ -18,6 +18,7 @@ import {
   type CaseRole,
   type CaseState,
   type CaseTransition,
+  seededRandom,
 } from '../src/index.ts';
 
 const allRoles: readonly CaseRole[] = [...userRoles, 'integration', 'public', 'system'];
@@ -310,18 +311,10 @@ test('every state is reachable from 待研判, and every live state can still re
   }
 });
 
-function rng(seed: number) {
-  return () => {
-    seed = (seed + 0x6d2b79f5) | 0;
-    let r = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-    r = (r + Math.imul(r ^ (r >>> 7), 61 | r)) ^ r;
-    return ((r ^ (r >>> 14)) >>> 0) / 4294967296;
-  };
-}
 const seed = 20261001;
 
 test(`random walks of allowed transitions (seed ${seed})`, () => {
-  const rand = rng(seed);
+  const rand = seededRandom(seed);
   const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rand() * xs.length)]!;
   const visited = new Set<CaseState>();
   const used = new Set<CaseTransition>();

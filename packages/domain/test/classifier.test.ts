@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { classifierRandom, crossValidate, foldsOf, loadModel, predict, probabilities, train, trainingSteps, type LabelledTokens } from '../src/index.ts';
+import { seededRandom, crossValidate, foldsOf, loadModel, predict, probabilities, train, trainingSteps, type LabelledTokens } from '../src/index.ts';
 
 /** Three clearly separable classes, each with its own words, plus words shared by all. */
 function synthetic(perClass: number, seed: number): LabelledTokens[] {
@@ -10,7 +10,7 @@ function synthetic(perClass: number, seed: number): LabelledTokens[] {
     trash: ['垃圾', '桶', '臭', '清运', '苍蝇', '堆'],
   };
   const shared = ['小区', '门口', '晚上', '马路', '居民'];
-  const r = classifierRandom(seed);
+  const r = seededRandom(seed);
   const pick = (l: string[]) => l[Math.floor(r() * l.length)]!;
   const out: LabelledTokens[] = [];
   for (const [label, words] of Object.entries(vocab)) {
@@ -95,7 +95,7 @@ test('cross-validation of separable data is near perfect and reports precision a
 });
 
 test('cross-validation of labels drawn at random from the same words is near chance', () => {
-  const r = classifierRandom(11);
+  const r = seededRandom(11);
   const words = ['a', 'b', 'c', 'd', 'e', 'f', 'g', 'h'];
   const noise = Array.from({ length: 90 }, () => ({
     tokens: [words[Math.floor(r() * 8)]!, words[Math.floor(r() * 8)]!],

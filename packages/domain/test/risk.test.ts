@@ -10,6 +10,7 @@ import {
   type RiskLevel,
   type RiskScores,
   type RiskThresholds,
+  seededRandom,
 } from '../src/index.ts';
 
 const s = (socialImpact: number, technicalDifficulty: number, fundingPressure: number): RiskScores => ({ socialImpact, technicalDifficulty, fundingPressure });
@@ -62,19 +63,9 @@ test('bad thresholds are named', () => {
   assert.match(bad({ redOverride: { socialImpact: 0 } }).join(), /override of socialImpact/);
 });
 
-/** A small seeded generator, so the property test repeats exactly. */
-function rng(seed: number) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = Math.imul(a ^ (a >>> 15), a | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 test('property: raising any factor never lowers the level, under any valid thresholds', () => {
-  const r = rng(42);
+  const r = seededRandom(42);
   const score = () => 1 + Math.floor(r() * 5);
   let checked = 0;
   for (let i = 0; i < 500; i++) {
