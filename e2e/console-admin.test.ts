@@ -12,7 +12,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
-import { artifact, launchBrowser, startServer, type RunningServer } from './support.ts';
+import { artifact, launchBrowser, startServer, type RunningServer, signInToConsole } from './support.ts';
 
 let server: RunningServer;
 let browser: Browser;
@@ -36,11 +36,7 @@ async function login(username: string): Promise<{ page: Page; errors: string[] }
   const page = await context.newPage();
   const errors: string[] = [];
   page.on('pageerror', (e) => errors.push(String(e)));
-  await page.goto(`${server.url}/console/`);
-  await page.getByTestId('login-username').fill(username);
-  await page.getByTestId('login-password').fill('cityloop');
-  await page.getByTestId('login-submit').click();
-  await page.getByTestId('side-menu').waitFor();
+  await signInToConsole(page, server.url, username);
   return { page, errors };
 }
 

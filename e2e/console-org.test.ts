@@ -6,7 +6,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import type { Browser, Page } from 'playwright-core';
-import { artifact, launchBrowser, startServer, type RunningServer } from './support.ts';
+import { artifact, launchBrowser, startServer, type RunningServer, signInToConsole } from './support.ts';
 
 let server: RunningServer;
 let browser: Browser;
@@ -23,11 +23,7 @@ after(async () => {
 });
 
 async function loginAsAdmin(page: Page) {
-  await page.goto(`${server.url}/console/`);
-  await page.getByTestId('login-username').fill('admin');
-  await page.getByTestId('login-password').fill('cityloop');
-  await page.getByTestId('login-submit').click();
-  await page.getByTestId('side-menu').waitFor();
+  await signInToConsole(page, server.url, 'admin');
 }
 
 test('an admin creates a unit, edits it, and an empty user form says what is required', async () => {

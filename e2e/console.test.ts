@@ -7,7 +7,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import type { Browser } from 'playwright-core';
-import { artifact, launchBrowser, startServer, type RunningServer } from './support.ts';
+import { artifact, launchBrowser, startServer, type RunningServer, signInToConsole } from './support.ts';
 
 let server: RunningServer;
 let browser: Browser;
@@ -28,10 +28,7 @@ test('an admin logs in, sees the six districts on the map, locates a point, swit
   const consoleErrors: string[] = [];
   page.on('pageerror', (e) => consoleErrors.push(String(e)));
 
-  await page.goto(`${server.url}/console/`);
-  await page.getByTestId('login-username').fill('admin');
-  await page.getByTestId('login-password').fill('cityloop');
-  await page.getByTestId('login-submit').click();
+  await signInToConsole(page, server.url, 'admin');
 
   await page.getByTestId('menu-map').click();
   await page.getByTestId('area-map').waitFor();

@@ -15,7 +15,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import sharp from 'sharp';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { artifact, launchBrowser, root, startServer, type RunningServer } from './support.ts';
+import { artifact, launchBrowser, root, startServer, type RunningServer, signInToConsole } from './support.ts';
 
 const BUDGET_JS_BYTES = 150 * 1024;
 // 二七纪念塔, inside the demo city's 二七 片区
@@ -276,10 +276,7 @@ test('a citizen reports from a phone with an EXIF-GPS photo, gets a ticket, trac
   const desk = await office.newPage();
   const deskErrors: string[] = [];
   desk.on('pageerror', (e) => deskErrors.push(String(e)));
-  await desk.goto(`${server.url}/console/`);
-  await desk.getByTestId('login-username').fill('office');
-  await desk.getByTestId('login-password').fill('cityloop');
-  await desk.getByTestId('login-submit').click();
+  await signInToConsole(desk, server.url, 'office');
   await desk.getByTestId('menu-pool').click();
   await desk.getByTestId('pool-table').waitFor();
   await desk.getByTestId('pool-filter-q').locator('input').fill(ticket);
@@ -329,10 +326,7 @@ test('the office splits a duplicate off, merges it back and overrides the catego
   const desk = await office.newPage();
   const deskErrors: string[] = [];
   desk.on('pageerror', (e) => deskErrors.push(String(e)));
-  await desk.goto(`${server.url}/console/`);
-  await desk.getByTestId('login-username').fill('office');
-  await desk.getByTestId('login-password').fill('cityloop');
-  await desk.getByTestId('login-submit').click();
+  await signInToConsole(desk, server.url, 'office');
   await desk.getByTestId('menu-pool').waitFor();
   const found = await desk.evaluate(
     async (t) => (await (await fetch(`/api/v1/problems?q=${t}`)).json()) as { items: { id: string }[] },
@@ -405,10 +399,7 @@ test('the office splits a duplicate off, merges it back and overrides the catego
   // a leader reads the pool: no actions, and the reporter's phone masked
   const leaderCtx = await browser.newContext({ viewport: { width: 1440, height: 900 }, locale: 'zh-CN' });
   const leader = await leaderCtx.newPage();
-  await leader.goto(`${server.url}/console/`);
-  await leader.getByTestId('login-username').fill('leader');
-  await leader.getByTestId('login-password').fill('cityloop');
-  await leader.getByTestId('login-submit').click();
+  await signInToConsole(leader, server.url, 'leader');
   await leader.getByTestId('menu-pool').waitFor();
   await leader.goto(`${server.url}/console/pool?problem=${problemId}`);
   await leader.getByTestId('pool-report').nth(1).waitFor({ timeout: 15_000 });

@@ -7,7 +7,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import net from 'node:net';
-import { chromium, type Browser } from 'playwright-core';
+import { chromium, type Browser, type Page } from 'playwright-core';
 
 export const root = path.resolve(import.meta.dirname, '..');
 export const artifacts = path.join(root, 'test-artifacts');
@@ -84,4 +84,13 @@ export async function launchBrowser(): Promise<Browser> {
 export function artifact(name: string): string {
   fs.mkdirSync(artifacts, { recursive: true });
   return path.join(artifacts, name);
+}
+
+/** Signs `username` in on the staff console (demo password) and waits for the menu. */
+export async function signInToConsole(page: Page, baseUrl: string, username: string, password = 'cityloop'): Promise<void> {
+  await page.goto(`${baseUrl}/console/`);
+  await page.getByTestId('login-username').fill(username);
+  await page.getByTestId('login-password').fill(password);
+  await page.getByTestId('login-submit').click();
+  await page.getByTestId('side-menu').waitFor();
 }

@@ -40,7 +40,8 @@ const nodeTest = ['--import', 'tsx', '--test', '--test-reporter=tap'];
 run('lint', 'npx', ['eslint', '.']);
 run('typecheck', 'npx', ['tsc', '-p', 'packages/domain'], {}) &&
   run('typecheck server', 'npx', ['tsc', '-p', 'apps/server']) &&
-  run('typecheck web', 'npx', ['tsc', '-p', 'apps/web']);
+  run('typecheck web', 'npx', ['tsc', '-p', 'apps/web']) &&
+  run('typecheck e2e', 'npx', ['tsc', '-p', 'e2e']);
 
 run('domain unit tests', 'node', [...nodeTest, ...testFiles('packages/domain/test')]);
 run('server tests on PGlite', 'node', [...nodeTest, 'apps/server/test/all.test.ts']);
