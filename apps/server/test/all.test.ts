@@ -7,25 +7,33 @@ import { testApp, testDb, engine } from './harness.ts';
 
 console.log(`# server tests on ${engine}`);
 
-await import('./meta.spec.ts');
-await import('./areas.spec.ts');
-await import('./units.spec.ts');
-await import('./users.spec.ts');
-await import('./teams.spec.ts');
-await import('./experts.spec.ts');
-await import('./apikeys.spec.ts');
-await import('./taxonomy.spec.ts');
-await import('./classifier.spec.ts');
-await import('./open311.spec.ts');
-await import('./sensors.spec.ts');
-await import('./hotline.spec.ts');
-await import('./uploads.spec.ts');
-await import('./intake.spec.ts');
-await import('./pool.spec.ts');
-await import('./notifications.spec.ts');
-await import('./jobs.spec.ts');
-await import('./calendar.spec.ts');
-await import('./permissions.spec.ts');
+// `SPEC=cases,jobs npm run …` runs only those specs (while working on one module).
+const only = process.env.SPEC ? new Set(process.env.SPEC.split(',').map((s) => s.trim())) : null;
+const specs: Record<string, () => Promise<unknown>> = {
+  meta: () => import('./meta.spec.ts'),
+  areas: () => import('./areas.spec.ts'),
+  units: () => import('./units.spec.ts'),
+  users: () => import('./users.spec.ts'),
+  teams: () => import('./teams.spec.ts'),
+  experts: () => import('./experts.spec.ts'),
+  apikeys: () => import('./apikeys.spec.ts'),
+  taxonomy: () => import('./taxonomy.spec.ts'),
+  classifier: () => import('./classifier.spec.ts'),
+  open311: () => import('./open311.spec.ts'),
+  sensors: () => import('./sensors.spec.ts'),
+  hotline: () => import('./hotline.spec.ts'),
+  uploads: () => import('./uploads.spec.ts'),
+  intake: () => import('./intake.spec.ts'),
+  pool: () => import('./pool.spec.ts'),
+  notifications: () => import('./notifications.spec.ts'),
+  jobs: () => import('./jobs.spec.ts'),
+  calendar: () => import('./calendar.spec.ts'),
+  cases: () => import('./cases.spec.ts'),
+  permissions: () => import('./permissions.spec.ts'),
+};
+for (const [name, load] of Object.entries(specs)) {
+  if (!only || only.has(name)) await load();
+}
 
 after(async () => {
   await (await testApp()).close();

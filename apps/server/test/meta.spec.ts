@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { anonymous, as, newCity, testApp, testDb, type TestCity } from './harness.ts';
 import { errorCatalogue } from '../src/http/errors.ts';
 import { verifyAuditChain } from '../src/modules/audit/service.ts';
-import { caseStates } from '@cityloop/domain';
+import { caseStates, problemEventActions } from '@cityloop/domain';
 
 describe('fixed points and the HTTP contract', () => {
   let city: TestCity;
@@ -94,6 +94,13 @@ describe('fixed points and the HTTP contract', () => {
     const def = (await db.query<{ def: string }>(`SELECT pg_get_constraintdef(oid) AS def FROM pg_constraint WHERE conname = 'problems_status_check'`))[0]!.def;
     const allowed = [...def.matchAll(/'([a-z_]+)'/g)].map((m) => m[1]).sort();
     assert.deepEqual(allowed, [...caseStates].sort());
+  });
+
+  test('the database allows exactly the history actions of the domain (pool events, loop transitions, loop events)', async () => {
+    const db = await testDb();
+    const def = (await db.query<{ def: string }>(`SELECT pg_get_constraintdef(oid) AS def FROM pg_constraint WHERE conname = 'problem_events_action_check'`))[0]!.def;
+    const allowed = [...def.matchAll(/'([a-z_]+)'/g)].map((m) => m[1]).sort();
+    assert.deepEqual(allowed, [...problemEventActions].sort());
   });
 
   test('passwords are stored as argon2id hashes', async () => {

@@ -87,6 +87,18 @@ export const caseActionLabels: Record<CaseAction, { zh: string; en: string }> = 
   reopen_low_satisfaction: { zh: '满意度不足重新整改', en: 'Reopen: satisfaction under 80%' },
 };
 
+/** The loop's timeline events that are not state changes. */
+export const caseEventActions = ['opinion_requested', 'escalated', 'task_created', 'recheck_passed', 'notified'] as const;
+export type CaseEventAction = (typeof caseEventActions)[number];
+
+export const caseEventLabels: Record<CaseEventAction, { zh: string; en: string }> = {
+  opinion_requested: { zh: '提请专家意见', en: 'Expert opinion requested' },
+  escalated: { zh: '督办', en: 'Escalated' },
+  task_created: { zh: '生成任务', en: 'Task created' },
+  recheck_passed: { zh: '回头看通过', en: 'Re-check passed' },
+  notified: { zh: '已通知', en: 'Notified' },
+};
+
 /** What a transition can require, beyond the reason. */
 export interface CaseEvidence {
   /** 研判: the confirmed subcategory and risk level. */

@@ -32,7 +32,7 @@ export const reportSourceLabels: Record<ReportSource, { zh: string; en: string }
 export { caseStates as problemStatuses, caseStateInfo as problemStatusInfo } from './caseStateMachine.ts';
 export type { CaseState as ProblemStatus, CaseStateCategory as ProblemStatusCategory } from './caseStateMachine.ts';
 
-import { caseStateInfo, type CaseState as ProblemStatus } from './caseStateMachine.ts';
+import { caseActions, caseEventActions, caseStateInfo, type CaseState as ProblemStatus } from './caseStateMachine.ts';
 
 /** Still being worked on: a new report of the same thing here joins it rather than opening another. */
 export function isOpenProblem(status: ProblemStatus): boolean {
@@ -40,6 +40,7 @@ export function isOpenProblem(status: ProblemStatus): boolean {
 }
 
 /** What the append-only history of a problem records. */
+/** A problem's history: the pool's own events, then every loop transition and the loop's other events. */
 export const problemEventActions = [
   'created',
   'report_added',
@@ -49,6 +50,8 @@ export const problemEventActions = [
   'split_into',
   'category_overridden',
   'status_changed',
+  ...caseActions,
+  ...caseEventActions,
 ] as const;
 export type ProblemEventAction = (typeof problemEventActions)[number];
 

@@ -95,6 +95,25 @@ export const permissions = {
   'threshold.manage': ['admin'],
   'calendar.read': staff,
   'calendar.manage': ['admin'],
+  // The rectification loop (SPEC.md M6, M7). Which cases each role sees is scoped by the
+  // service: a unit its own (responsible or cooperating), an expert or inspector the cases
+  // of their tasks, the third party the cases awaiting verification or re-check.
+  'case.read': ['admin', 'office', 'leader', 'discipline', 'unit', 'inspector', 'expert', 'thirdparty'],
+  'case.judge': ['office'],
+  'case.opinion': ['expert', 'office', 'thirdparty'],
+  'case.work': ['unit'],
+  'case.decide_extension': ['office', 'leader'],
+  'case.verify': ['office'],
+  'case.recheck': ['office', 'inspector', 'thirdparty'],
+  'case.verify_history': ['admin', 'discipline'],
+  'evidence.upload': ['office', 'unit', 'thirdparty', 'inspector', 'expert'],
+  'lists.read': ['admin', 'office', 'leader', 'discipline', 'unit'],
+  'consolidation.read': ['admin', 'office', 'leader', 'discipline', 'unit'],
+  'consolidation.manage': ['office'],
+  'escalation.read': ['admin', 'office', 'leader', 'discipline', 'unit'],
+  'escalation.manage': ['office', 'leader'],
+  'loop.settings': ['admin', 'office'],
+  'channel.manage': ['admin', 'office'],
 } as const satisfies Record<string, readonly Role[]>;
 
 export type Permission = keyof typeof permissions;

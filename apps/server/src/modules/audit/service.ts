@@ -6,7 +6,7 @@ import { allAuditInOrder, insertAudit, lastAuditHash, listAudit, lockAuditChain 
 const GENESIS = '0'.repeat(64);
 
 /** Canonical JSON (sorted keys) so the hash does not depend on key order after a round trip through jsonb. */
-function canonical(value: unknown): string {
+export function canonical(value: unknown): string {
   if (Array.isArray(value)) return `[${value.map(canonical).join(',')}]`;
   if (value && typeof value === 'object') {
     return `{${Object.keys(value)
@@ -29,8 +29,8 @@ export interface AuditEntry {
   ip?: string | null;
 }
 
-/** Appends one audit event, chained to the city's previous one. Call inside the write's transaction. */
-export async function recordAudit(q: Queryable, actor: Actor, entry: AuditEntry): Promise<void> {
+/** Appends one audit event, chained to the city's previous one; answers its sequence number. Call inside the write's transaction. */
+export async function recordAudit(q: Queryable, actor: Actor, entry: AuditEntry): Promise<number> {
   await lockAuditChain(q, actor.cityId);
   const last = await lastAuditHash(q, actor.cityId);
   const seq = (last?.seq ?? 0) + 1;
@@ -47,6 +47,7 @@ export async function recordAudit(q: Queryable, actor: Actor, entry: AuditEntry)
     ip: entry.ip ?? null,
   };
   await insertAudit(q, { city_id: actor.cityId, ...fields, prev_hash: prevHash, hash: hashOf(prevHash, fields) });
+  return seq;
 }
 
 export async function auditLog(db: Db, actor: Actor, opts: { limit: number; beforeSeq?: number; action?: string }) {

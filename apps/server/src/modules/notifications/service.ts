@@ -6,6 +6,27 @@ import type { NotificationT } from './schemas.ts';
 
 export { insertForUser as notifyUser };
 
+export interface NotificationInput {
+  kind: string;
+  title: string;
+  body: string;
+  problemId: string | null;
+}
+
+/** One notification to each active user of a unit (its A and B staff and anyone else in it). */
+export async function notifyUnit(q: Queryable, cityId: string, unitId: string, n: NotificationInput): Promise<number> {
+  const users = await q.query<{ id: string }>(`SELECT id FROM users WHERE city_id = $1 AND unit_id = $2 AND active ORDER BY staff_slot NULLS LAST, username`, [cityId, unitId]);
+  for (const u of users) await insertForUser(q, cityId, u.id, n);
+  return users.length;
+}
+
+/** One notification to each active user holding `role` (e.g. the whole office). */
+export async function notifyRole(q: Queryable, cityId: string, role: string, n: NotificationInput): Promise<number> {
+  const users = await q.query<{ id: string }>(`SELECT id FROM users WHERE city_id = $1 AND $2 = ANY(roles) AND active ORDER BY username`, [cityId, role]);
+  for (const u of users) await insertForUser(q, cityId, u.id, n);
+  return users.length;
+}
+
 /**
  * Tells everyone who reported a problem (with an account) what happened to it.
  * Runs inside the transaction of the change, so the notice exists exactly when the change does.
