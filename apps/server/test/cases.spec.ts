@@ -1,6 +1,6 @@
 import { test, describe, before } from 'node:test';
 import assert from 'node:assert/strict';
-import { as, newCity, testDb, type Client, type TestCity } from './harness.ts';
+import { anonymous, as, newCity, testDb, type Client, type TestCity } from './harness.ts';
 import { giveDuties } from './fixtures/intake.ts';
 import { caseAt, closeoutBody, judgment, photoIds, reportedProblem } from './fixtures/loop.ts';
 import { deadlineForCity } from '../src/modules/calendar/service.ts';
@@ -268,6 +268,25 @@ describe('the rectification loop through HTTP, with the real roles', () => {
     assert.equal(res.riskLevel, 'red');
     assert.equal((await notificationsOf(city, 'unit')).filter((n) => n.kind === 'case.red_alert').length, before + 1);
     assert.ok((await notificationsOf(city, 'leader')).some((n) => n.kind === 'case.red_alert'));
+  });
+
+  test('the reporter tracks each loop step in public words, never the internal notes; Open311 gives the deadline and the unit', async () => {
+    const id = await caseAt(city, 'pending_verification', { office, unit });
+    await office.post(`/api/v1/cases/${id}/return`, { reason: '内部意见：施工单位资质存疑' });
+    const db = await testDb();
+    const r = (await db.query<{ ticket: string; service_request_id: string }>(`SELECT ticket, service_request_id FROM reports WHERE city_id = $1 AND problem_id = $2`, [city.id, id]))[0]!;
+    const track = (await (await anonymous(city)).get(`/api/v1/reports/track/${r.ticket}`)).json();
+    assert.equal(track.status, 'returned');
+    const notes = track.history.map((h: any) => h.note);
+    assert.ok(notes.some((n: string) => n.startsWith('已交办责任单位整改，整改时限 20')), notes.join(' | '));
+    assert.ok(notes.includes('责任单位已签收，正在整改'));
+    assert.ok(notes.includes('整改完成，待核验'));
+    assert.ok(notes.includes('核验未通过，继续整改'));
+    assert.ok(!JSON.stringify(track).includes('资质存疑'));
+    const sr = (await (await anonymous(city)).get(`/open311/v2/requests/${r.service_request_id}.json?jurisdiction_id=${city.code}`)).json()[0];
+    const row = await rowOf(city, id);
+    assert.equal(sr.expected_datetime, new Date(row.deadline).toISOString());
+    assert.equal(sr.agency_responsible, '单位U1');
   });
 
   test('an altered or removed history event is found by the check', async () => {

@@ -100,7 +100,7 @@ describe('intake', () => {
     const first = (await citizen.post('/api/v1/reports', { text: '井盖破损塌陷，路面有个大坑', ...here })).json();
     const db = await testDb();
     const pid = (await getReport(db, city.id, first.ticket))!.problemId;
-    await db.query(`UPDATE problems SET status = 'closed' WHERE city_id = $1 AND id = $2`, [city.id, pid]);
+    await db.query(`UPDATE problems SET status = 'closed', responsible_unit_id = $3, deadline = now() WHERE city_id = $1 AND id = $2`, [city.id, pid, city.units.u1]);
     const again = (await citizen.post('/api/v1/reports', { text: '井盖破损塌陷，路面有个大坑', ...here })).json();
     assert.equal(again.merged, false);
     assert.notEqual((await getReport(db, city.id, again.ticket))!.problemId, pid);

@@ -107,7 +107,7 @@ describe('problem pool (office)', () => {
     assert.equal(gone.mergedIntoId, pa);
     assert.equal(gone.reportCount, 0);
     const db = await testDb();
-    await db.query(`UPDATE problems SET status = 'in_progress' WHERE city_id = $1 AND id = $2`, [city.id, pa]);
+    await db.query(`UPDATE problems SET status = 'in_progress', responsible_unit_id = $3, deadline = now() + interval '10 days' WHERE city_id = $1 AND id = $2`, [city.id, pa, city.units.u1]);
     const track = await reportStatusByTicket(db, city.id, b.ticket);
     assert.equal(track.status, 'in_progress');
     assert.match(track.history.map((h) => h.note).join(' / '), /合并/);

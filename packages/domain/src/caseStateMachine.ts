@@ -87,6 +87,24 @@ export const caseActionLabels: Record<CaseAction, { zh: string; en: string }> = 
   reopen_low_satisfaction: { zh: '满意度不足重新整改', en: 'Reopen: satisfaction under 80%' },
 };
 
+/**
+ * What a reporter is told of each loop step when tracking a ticket: fixed public wording,
+ * never the office's or a unit's internal notes (a dismissal's reason is the exception,
+ * added by the tracker, because the reporter is owed it).
+ */
+export const publicCaseNotes: Partial<Record<CaseAction, string>> = {
+  dismiss: '不予受理',
+  assign: '已交办责任单位整改',
+  accept: '责任单位已签收，正在整改',
+  approve_extension: '整改期限已依规延长',
+  rule_case_by_case: '整改期限已依规延长（一事一议）',
+  submit_closeout: '整改完成，待核验',
+  return: '核验未通过，继续整改',
+  reopen_low_satisfaction: '满意度不足，重新整改',
+  close: '整改完成，已销号',
+  recheck_relapse: '回头看发现问题反弹，重新整改',
+};
+
 /** The loop's timeline events that are not state changes. */
 export const caseEventActions = ['opinion_requested', 'escalated', 'task_created', 'recheck_passed', 'notified'] as const;
 export type CaseEventAction = (typeof caseEventActions)[number];

@@ -145,8 +145,8 @@ export function toServiceRequest(r: RequestRow, services: Map<string, Subcategor
     service_notice: sub ? `整改标准：${sub.standard}` : null,
     requested_datetime: iso(r.requested_at),
     updated_datetime: iso(r.problem_updated_at),
-    // set when the office assigns the problem with its deadline (M6); not known at intake
-    expected_datetime: null,
+    // the rectification deadline, set when the office assigns the case (M7); not known before
+    expected_datetime: r.deadline ? iso(r.deadline) : null,
     address: r.address,
     address_id: null,
     zipcode: null,

@@ -19,6 +19,8 @@ export interface RequestRow {
   problem_status: string;
   problem_updated_at: Date | string;
   unit_name: string | null;
+  /** the rectification deadline once the case is assigned */
+  deadline: Date | string | null;
   media_file_id: string | null;
   /** a media_url the Open311 client gave instead of a file */
   given_media_url: string | null;
@@ -29,12 +31,13 @@ const select = `
          ST_X(r.geom) AS lng, ST_Y(r.geom) AS lat, r.created_at AS requested_at,
          CASE WHEN p.status = 'merged' AND m.id IS NOT NULL THEN m.status ELSE p.status END AS problem_status,
          GREATEST(p.updated_at, COALESCE(m.updated_at, p.updated_at)) AS problem_updated_at,
-         u.name AS unit_name, r.extra->>'media_url' AS given_media_url,
+         u.name AS unit_name, COALESCE(m.deadline, p.deadline) AS deadline, r.extra->>'media_url' AS given_media_url,
          (SELECT rm.file_id FROM report_media rm WHERE rm.city_id = r.city_id AND rm.report_id = r.id ORDER BY rm.position LIMIT 1) AS media_file_id
     FROM reports r
     JOIN problems p ON p.city_id = r.city_id AND p.id = r.problem_id
     LEFT JOIN problems m ON m.city_id = p.city_id AND m.id = p.merged_into_id
-    LEFT JOIN units u ON u.city_id = r.city_id AND u.id = COALESCE(m.proposed_unit_id, p.proposed_unit_id)`;
+    LEFT JOIN units u ON u.city_id = r.city_id
+      AND u.id = COALESCE(m.responsible_unit_id, m.proposed_unit_id, p.responsible_unit_id, p.proposed_unit_id)`;
 
 export interface RequestFilter {
   ids?: string[];

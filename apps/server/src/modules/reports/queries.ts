@@ -1,5 +1,5 @@
 import type { Queryable } from '../../db/index.ts';
-import type { AreaLevel, ProblemStatus, ReportSource } from '@cityloop/domain';
+import { publicCaseNotes, type AreaLevel, type ProblemStatus, type ReportSource } from '@cityloop/domain';
 
 export interface CityIntakeRow {
   code: string;
@@ -218,15 +218,16 @@ export interface TrackEventRow {
   action: string;
   status: string | null;
   note: string | null;
+  details: Record<string, unknown>;
 }
 
 /** What happened to these problems since `since`, oldest first: the public part of their history. */
 export async function trackEvents(q: Queryable, cityId: string, problemIds: string[], since: Date): Promise<TrackEventRow[]> {
   return q.query<TrackEventRow>(
-    `SELECT at, action, status, note FROM problem_events
+    `SELECT at, action, status, note, details FROM problem_events
       WHERE city_id = $1 AND problem_id = ANY($2::uuid[]) AND at >= $3
-        AND action IN ('status_changed', 'merged_into', 'merged_from', 'split_from', 'category_overridden')
+        AND action = ANY($4::text[])
       ORDER BY at, id`,
-    [cityId, problemIds, since],
+    [cityId, problemIds, since, ['status_changed', 'merged_into', 'merged_from', 'split_from', 'category_overridden', ...Object.keys(publicCaseNotes)]],
   );
 }

@@ -2,9 +2,11 @@ import {
   chooseLocation,
   duplicatePolicyOf,
   formatTicket,
+  localDate,
   normalisePhone,
   normaliseTicket,
   problemStatusInfo,
+  publicCaseNotes,
   ticketPrefix,
   type AreaLevel,
   type ProblemStatus,
@@ -236,6 +238,7 @@ export async function reportStatusByTicket(db: Db, cityId: string, ticket: strin
   if (!r) throw new AppError('report.not_found');
   const { chain, status } = await finalProblem(db, cityId, r.problem_id);
   const events = await trackEvents(db, cityId, chain, r.created_at);
+  const tz = (await db.query<{ timezone: string }>(`SELECT timezone FROM cities WHERE id = $1`, [cityId]))[0]?.timezone ?? 'Asia/Shanghai';
   const { subcategories } = await currentTaxonomy(db, cityId);
   const sub = r.subcategory_code ? subcategories.find((s) => s.code === r.subcategory_code) : undefined;
   let current: ProblemStatus = 'pending_judgment';
@@ -244,6 +247,15 @@ export async function reportStatusByTicket(db: Db, cityId: string, ticket: strin
     if (e.status && e.status !== 'merged') current = e.status as ProblemStatus;
     if (e.action === 'merged_into' || e.action === 'merged_from') {
       history.push({ at: new Date(e.at).toISOString(), status: current, note: '与同一问题的其他反映合并办理' });
+      continue;
+    }
+    const loopNote = (publicCaseNotes as Record<string, string | undefined>)[e.action];
+    if (loopNote) {
+      // the loop's internal notes stay internal; the reporter gets the public wording (and a dismissal's reason)
+      let note = e.action === 'dismiss' && e.note ? `${loopNote}：${e.note}` : loopNote;
+      const deadline = e.details.deadline ?? e.details.newDeadline;
+      if (typeof deadline === 'string') note += `，整改时限 ${localDate(new Date(deadline), tz)}`;
+      history.push({ at: new Date(e.at).toISOString(), status: current, note });
       continue;
     }
     history.push({ at: new Date(e.at).toISOString(), status: current, note: e.note ?? problemStatusInfo[current].zh });
