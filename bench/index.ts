@@ -17,7 +17,7 @@ async function main() {
   const { db, cleanup } = await benchDb();
   const code = `bench${Date.now()}`;
   const t0 = performance.now();
-  const cityId = await seedDemoCity(db, 'bench-password', { isDefault: false, code });
+  const cityId = await seedDemoCity(db, 'bench-password', { isDefault: false, code, withCases: false });
   console.log(`engine ${db.engine}; demo city loaded in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
   const app = await buildApp({ config: loadConfig({ LOG_LEVEL: 'silent', DEMO: '0' }), db, logger: false });
   await app.listen({ port: 0, host: '127.0.0.1' });

@@ -4,6 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { teamComposition } from '@cityloop/domain';
 import type { Db, Queryable } from '../db/index.ts';
 import { sha256 } from '../http/auth.ts';
+import { seedDemoCases } from './cases.ts';
 import { systemActor } from '../http/actor.ts';
 import { hashPassword } from '../modules/auth/service.ts';
 import { importAreas } from '../modules/areas/service.ts';
@@ -51,7 +52,8 @@ function personName(i: number): string {
  * on their districts, ten inspection teams, the expert library and the demo API key.
  * Every demo account gets `password`.
  */
-export async function seedDemoCity(db: Db, password: string, opts: { isDefault?: boolean; code?: string } = {}): Promise<string> {
+/** The demo city; `withCases` (default) also files demo reports and walks some through the loop (needs the blob store bound: build the app first). */
+export async function seedDemoCity(db: Db, password: string, opts: { isDefault?: boolean; code?: string; withCases?: boolean } = {}): Promise<string> {
   const passwordHash = await hashPassword(password);
   const areasText = await fs.readFile(demoAreasFile, 'utf8');
   const cityId = await db.tx((q) => createCity(q, { ...demoCity, code: opts.code ?? demoCity.code, isDefault: opts.isDefault ?? true }));
@@ -157,5 +159,6 @@ export async function seedDemoCity(db: Db, password: string, opts: { isDefault?:
     ]);
     await recordAudit(q, system, { action: 'demo.seed', targetType: 'city', targetId: cityId, details: { units: demoUnits.length } });
   });
+  if (opts.withCases ?? true) await seedDemoCases(db, cityId);
   return cityId;
 }
