@@ -289,6 +289,22 @@ describe('the rectification loop through HTTP, with the real roles', () => {
     assert.equal(sr.agency_responsible, '单位U1');
   });
 
+  test('a case past its deadline shows as 滞后 in the case list, the case and the problem pool', async () => {
+    const id = await caseAt(city, 'in_progress', { office, unit });
+    const db = await testDb();
+    // the deadline passes (time moves on; the row is set as the calendar would have it 11 working days later)
+    await db.query(`UPDATE problems SET deadline = now() - interval '1 hour' WHERE city_id = $1 AND id = $2`, [city.id, id]);
+    assert.equal((await unit.get(`/api/v1/cases/${id}`)).json().overdue, true);
+    const lagging = (await office.get('/api/v1/cases?overdue=true')).json();
+    assert.ok(lagging.items.some((c: any) => c.id === id && c.overdue));
+    assert.ok(!(await office.get('/api/v1/cases?overdue=false')).json().items.some((c: any) => c.id === id));
+    const pool = (await office.get('/api/v1/problems?pageSize=200')).json();
+    const row = pool.items.find((p: any) => p.id === id);
+    assert.equal(row.overdue, true);
+    assert.equal(row.riskLevel, 'yellow');
+    assert.ok(pool.items.filter((p: any) => p.id !== id && p.status === 'closed').every((p: any) => !p.overdue));
+  });
+
   test('an altered or removed history event is found by the check', async () => {
     const id = await caseAt(city, 'in_progress', { office, unit });
     const discipline = await as(city, 'discipline');

@@ -139,6 +139,8 @@ export interface ProblemRow {
   proposed_unit_name: string | null;
   report_count: number;
   sources: ReportSource[];
+  risk_level: 'red' | 'yellow' | 'green' | null;
+  deadline: Date | null;
   first_reported_at: Date;
   last_reported_at: Date;
   updated_at: Date;
@@ -148,7 +150,7 @@ const problemSelect = `
   SELECT p.id, p.status, p.merged_into_id, p.title, ST_X(p.geom) AS lng, ST_Y(p.geom) AS lat, p.address,
          p.district_id, d.code AS district_code, d.name AS district_name, g.code AS grid_code,
          p.subcategory_code, p.category_code, p.taxonomy_version, p.proposed_unit_id, u.name AS proposed_unit_name,
-         p.report_count,
+         p.report_count, p.risk_level, p.deadline,
          ARRAY(SELECT DISTINCT r.source FROM reports r WHERE r.city_id = p.city_id AND r.problem_id = p.id) AS sources,
          p.first_reported_at, p.last_reported_at, p.updated_at
     FROM problems p

@@ -22,6 +22,12 @@ export const ProblemSummary = Type.Object(
     proposedUnit: Nullable(Type.Object({ id: Type.String(), name: Type.String() })),
     reportCount: Type.Integer(),
     sources: Type.Array(Type.Enum([...reportSources])),
+    /** set by 研判 (the risk matrix) */
+    riskLevel: Nullable(Type.Enum(['red', 'yellow', 'green'])),
+    /** the rectification deadline, once assigned */
+    deadline: Nullable(Type.String()),
+    /** 滞后: past its deadline and not closed (derived, see the domain's isOverdueCase) */
+    overdue: Type.Boolean(),
     firstReportedAt: Type.String(),
     lastReportedAt: Type.String(),
   },

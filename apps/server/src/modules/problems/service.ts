@@ -1,6 +1,7 @@
 import {
   findDuplicate,
   isOpenProblem,
+  isOverdueCase,
   problemStatusInfo,
   reporterFor,
   routeUnit,
@@ -160,6 +161,9 @@ function summary(r: ProblemRow): ProblemSummaryT {
     proposedUnit: r.proposed_unit_id ? { id: r.proposed_unit_id, name: r.proposed_unit_name ?? '' } : null,
     reportCount: r.report_count,
     sources: r.sources,
+    riskLevel: r.risk_level,
+    deadline: r.deadline ? new Date(r.deadline).toISOString() : null,
+    overdue: isOverdueCase(r.status, r.deadline ? new Date(r.deadline) : null, new Date()),
     firstReportedAt: new Date(r.first_reported_at).toISOString(),
     lastReportedAt: new Date(r.last_reported_at).toISOString(),
   };

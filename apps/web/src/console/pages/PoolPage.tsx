@@ -232,11 +232,18 @@ export default function PoolPage() {
               {
                 title: t('pool.status'),
                 dataIndex: 'status',
-                width: 100,
-                render: (s: ProblemStatus) => (
-                  <Tag color={statusColor[s]} data-testid="pool-row-status">
-                    {pick(problemStatusInfo[s])}
-                  </Tag>
+                width: 120,
+                render: (s: ProblemStatus, r: ProblemSummaryT) => (
+                  <>
+                    <Tag color={statusColor[s]} data-testid="pool-row-status">
+                      {pick(problemStatusInfo[s])}
+                    </Tag>
+                    {r.overdue && (
+                      <Tag color="red" data-testid="pool-row-overdue">
+                        {t("pool.overdue")}
+                      </Tag>
+                    )}
+                  </>
                 ),
               },
               {
