@@ -39,3 +39,34 @@ export async function filesByIds(q: Queryable, cityId: string, ids: string[]): P
   if (ids.length === 0) return [];
   return q.query<FileRow>(`SELECT ${cols} FROM files WHERE city_id = $1 AND id = ANY($2::uuid[])`, [cityId, ids]);
 }
+
+/**
+ * Whether a close-out document may be read by someone who does not see every case: they
+ * (or a colleague of their unit) uploaded it, or it is cited by a case in their scope —
+ * in its current close-out or anywhere in its timeline (an earlier, returned submission).
+ * Matched on the quoted id in the JSON, whatever shape the citing record has.
+ */
+export async function evidenceVisible(
+  q: Queryable,
+  cityId: string,
+  fileId: string,
+  who: { userId: string | null; unitId: string | null },
+  scope: { sql: string; params: unknown[] },
+): Promise<boolean> {
+  const rows = await q.query<{ ok: boolean }>(
+    `SELECT EXISTS (
+       SELECT 1 FROM files f
+        WHERE f.city_id = $1 AND f.id = $2::uuid
+          AND (f.uploaded_by = $3::uuid
+               OR f.uploaded_by IN (SELECT u.id FROM users u WHERE u.city_id = $1 AND u.unit_id = $4::uuid)
+               OR EXISTS (SELECT 1 FROM problems p
+                           WHERE p.city_id = $1
+                             AND (p.closeout::text LIKE $5
+                                  OR EXISTS (SELECT 1 FROM problem_events pe
+                                              WHERE pe.city_id = p.city_id AND pe.problem_id = p.id AND pe.details::text LIKE $5))
+                             AND ${scope.sql}))
+     ) AS ok`,
+    [cityId, fileId, who.userId, who.unitId, `%"${fileId}"%`, ...scope.params],
+  );
+  return rows[0]?.ok === true;
+}

@@ -7,7 +7,8 @@ import type { Db, Queryable } from '../db/index.ts';
 import { actorId, actorLabel, type Actor } from '../http/actor.ts';
 import { AppError } from '../http/errors.ts';
 import { derive, photoMimes, readExif, sniffMime, type PhotoExif } from './images.ts';
-import { fileById, filesByIds, insertFile, type FileRow } from './queries.ts';
+import { caseScopeSql } from '../modules/cases/scope.ts';
+import { evidenceVisible, fileById, filesByIds, insertFile, type FileRow } from './queries.ts';
 import { blobStoreFor } from './store.ts';
 
 export { bindBlobStore, blobStoreFor } from './store.ts';
@@ -29,11 +30,17 @@ function stored(r: FileRow): StoredUpload {
 
 class TooLarge extends Error {}
 
+export const pdfMime = 'application/pdf';
+
+// eslint-disable-next-line no-control-regex -- control characters are exactly what is stripped from a file name
+const cleanName = (name: string) => name.replace(/[\u0000-\u001f]/g, '').slice(0, 200);
+
 /**
  * Receives one photo: streams it to a temp file (counting and hashing on the
  * way, refusing past the size limit), sniffs its type from the content, reads
  * EXIF, decodes it fully to make the public copy, thumbnail and dHash, moves
  * the three blobs into the content-addressed store and records the file.
+ * With `opts.pdf`, a PDF is accepted too and kept as it came (close-out documents).
  * Whatever fails, nothing stays behind: no temp file, no new blob, no row.
  */
 export async function storeUpload(
@@ -41,7 +48,8 @@ export async function storeUpload(
   actor: Actor,
   input: Readable | Buffer,
   declaredName: string,
-  opts: { ip?: string | null; maxBytes?: number } = {},
+  /** `pdf`: also accept a PDF (judged by content), stored as it came, with no public copy */
+  opts: { ip?: string | null; maxBytes?: number; pdf?: boolean } = {},
 ): Promise<StoredUpload> {
   const store = blobStoreFor(db);
   const maxBytes = opts.maxBytes ?? store.maxUploadBytes;
@@ -72,6 +80,25 @@ export async function storeUpload(
     const sha256 = hash.digest('hex');
 
     const mime = await sniffMime(tmp);
+    const record = (f: Pick<FileRow, 'public_sha256' | 'thumb_sha256' | 'width' | 'height' | 'exif' | 'phash'>) =>
+      insertFile(db, actor.cityId, {
+        sha256,
+        name: cleanName(declaredName),
+        mime: mime!,
+        bytes,
+        ...f,
+        uploadedBy: actor.kind === 'user' ? actorId(actor) : null,
+        uploadedByLabel: actorLabel(actor),
+        ip: opts.ip ?? null,
+      });
+    if (mime === pdfMime && opts.pdf) {
+      // A document (third-party test report, satisfaction receipt) is kept as sent: there is
+      // nothing to strip or thumbnail, and the bytes are the evidence.
+      if (await store.adopt(tmp, sha256)) created.push(sha256);
+      const row = await record({ public_sha256: null, thumb_sha256: null, width: null, height: null, exif: {}, phash: null });
+      created.length = 0;
+      return stored(row);
+    }
     if (!mime || !(photoMimes as readonly string[]).includes(mime)) {
       throw new AppError('upload.unsupported_type', { detected: mime ?? 'unknown' });
     }
@@ -89,22 +116,7 @@ export async function storeUpload(
     if (thumb.created) created.push(thumb.sha256);
     if (await store.adopt(tmp, sha256)) created.push(sha256);
 
-    const row = await insertFile(db, actor.cityId, {
-      sha256,
-      public_sha256: pub.sha256,
-      thumb_sha256: thumb.sha256,
-      // eslint-disable-next-line no-control-regex -- control characters are exactly what is stripped from a file name
-      name: declaredName.replace(/[\u0000-\u001f]/g, '').slice(0, 200),
-      mime,
-      bytes,
-      width: d.width,
-      height: d.height,
-      exif,
-      phash: d.phash,
-      uploadedBy: actor.kind === 'user' ? actorId(actor) : null,
-      uploadedByLabel: actorLabel(actor),
-      ip: opts.ip ?? null,
-    });
+    const row = await record({ public_sha256: pub.sha256, thumb_sha256: thumb.sha256, width: d.width, height: d.height, exif, phash: d.phash });
     created.length = 0;
     return stored(row);
   } finally {
@@ -132,3 +144,56 @@ export async function publicBlob(db: Db, cityId: string, id: string, variant: 'p
   if (!(await store.has(sha))) throw new AppError('resource.not_found');
   return { stream: store.read(sha), sha256: sha };
 }
+
+// ---------------------------------------------------------------- close-out evidence
+
+export interface StoredEvidence extends StoredUpload {
+  name: string;
+  kind: 'photo' | 'pdf';
+  /** where to read it back: a PDF as sent, a photo as its EXIF-free copy */
+  url: string;
+}
+
+/**
+ * A close-out document (第三方检测报告, 群众满意度回执, SPEC.md M7): a photo, handled exactly
+ * as a report photo, or a PDF kept byte for byte. Anything else is refused by its content.
+ */
+export async function storeEvidence(
+  db: Db,
+  actor: Actor,
+  input: Readable | Buffer,
+  declaredName: string,
+  opts: { ip?: string | null; maxBytes?: number } = {},
+): Promise<StoredEvidence> {
+  let f: StoredUpload;
+  try {
+    f = await storeUpload(db, actor, input, declaredName, { ...opts, pdf: true });
+  } catch (err) {
+    if (err instanceof AppError && err.code === 'upload.unsupported_type') throw new AppError('evidence.unsupported_type', err.details);
+    throw err;
+  }
+  const row = (await fileById(db, actor.cityId, f.id))!;
+  return { ...f, name: row.name, kind: f.mime === pdfMime ? 'pdf' : 'photo', url: `/api/v1/evidence/${f.id}` };
+}
+
+/**
+ * An evidence file to read: a PDF as it was sent, a photo only as its public copy (never
+ * the original, which carries EXIF). Those who see every case may read any file of the
+ * city; the others only what they or their unit uploaded or what a case they see cites.
+ * Unknown and not visible are the same 404.
+ */
+export async function evidenceBlob(db: Db, actor: Actor, id: string): Promise<{ stream: Readable; sha256: string; mime: string; name: string }> {
+  const row = await fileById(db, actor.cityId, id);
+  if (!row) throw new AppError('resource.not_found');
+  const scope = caseScopeSql(actor, 'p', 6);
+  // caseScopeSql answers exactly 'true' for the roles that see every case of the city.
+  if (scope.sql !== 'true') {
+    const who = actor.kind === 'user' ? { userId: actor.userId, unitId: actor.unitId } : { userId: null, unitId: null };
+    if (!(await evidenceVisible(db, actor.cityId, id, who, scope))) throw new AppError('resource.not_found');
+  }
+  const sha = row.mime === pdfMime ? row.sha256 : row.public_sha256;
+  const store = blobStoreFor(db);
+  if (!sha || !(await store.has(sha))) throw new AppError('resource.not_found');
+  return { stream: store.read(sha), sha256: sha, mime: row.mime === pdfMime ? pdfMime : 'image/jpeg', name: row.name };
+}
+

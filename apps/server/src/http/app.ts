@@ -35,6 +35,7 @@ import open311Routes from '../modules/open311/routes.ts';
 import sensorRoutes from '../modules/sensors/routes.ts';
 import hotlineRoutes from '../modules/hotline/routes.ts';
 import calendarRoutes from '../modules/calendar/routes.ts';
+import listRoutes from '../modules/lists/routes.ts';
 import caseRoutes from '../modules/cases/routes.ts';
 
 export type App = FastifyInstance<RawServerDefault, IncomingMessage, ServerResponse, FastifyBaseLogger, TypeBoxTypeProvider>;
@@ -153,6 +154,7 @@ export async function buildApp({ config, db, logger }: BuildOptions): Promise<Ap
   await app.register(sensorRoutes, { prefix: '/api/v1' });
   await app.register(hotlineRoutes, { prefix: '/api/v1' });
   await app.register(calendarRoutes, { prefix: '/api/v1' });
+  await app.register(listRoutes, { prefix: '/api/v1' });
   await app.register(caseRoutes, { prefix: '/api/v1' });
   await app.register(open311Routes, { prefix: '/open311/v2' });
   await serveWeb(app);

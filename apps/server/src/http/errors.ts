@@ -97,6 +97,7 @@ export const errorCatalogue = {
   'calendar.year_exists': { status: 409, zh: '该年度的节假日安排已存在，请逐日修改', en: 'The year already has an arrangement; edit its days one by one' },
   'calendar.invalid_deadline': { status: 422, zh: '期限无效', en: 'The deadline is not valid' },
   'case.not_assigned': { status: 409, zh: '该问题尚未交办，还没有整改通知书', en: 'The case has not been assigned yet, so it has no rectification notice' },
+  'evidence.unsupported_type': { status: 415, zh: '只接受照片（JPEG、PNG、WebP、HEIC）或 PDF 文件', en: 'Only photos (JPEG, PNG, WebP, HEIC) or PDF files are accepted' },
   internal: { status: 500, zh: '服务器内部错误', en: 'Internal server error' },
 } as const satisfies Record<string, { status: number; zh: string; en: string }>;
 
