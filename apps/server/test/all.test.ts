@@ -29,6 +29,7 @@ const specs: Record<string, () => Promise<unknown>> = {
   jobs: () => import('./jobs.spec.ts'),
   calendar: () => import('./calendar.spec.ts'),
   cases: () => import('./cases.spec.ts'),
+  channels: () => import('./channels.spec.ts'),
   lists: () => import('./lists.spec.ts'),
   permissions: () => import('./permissions.spec.ts'),
 };

@@ -63,6 +63,8 @@ export const errorCatalogue = {
   'case.unknown_file': { status: 422, zh: '所附材料不存在或已失效', en: 'An attached file does not exist' },
   'case.not_legacy': { status: 409, zh: '只有历史遗留问题可以一事一议', en: 'Only legacy problems can be ruled case by case' },
   'case.no_open_task': { status: 409, zh: '没有交给您的待办任务', en: 'There is no open task of yours on this case' },
+  'consolidation.future_day': { status: 422, zh: '不能汇编未来日期的问题清单', en: 'A list cannot be compiled for a day still to come' },
+  'loop.invalid_settings': { status: 422, zh: '闭环流程设置无效（时间须为 HH:MM，日期 1–31，抽检比例 0–1）', en: 'The loop settings are not valid (times HH:MM, days 1–31, sample rate 0–1)' },
   'classifier.no_examples': { status: 422, zh: '没有训练样本', en: 'There are no training examples' },
   'classifier.one_label': { status: 422, zh: '训练样本至少需要两个不同的类别', en: 'Training needs examples of at least two labels' },
   'classifier.empty_text': { status: 422, zh: '文本为空或没有可用的词语', en: 'A text is empty or has no usable words' },
@@ -98,6 +100,14 @@ export const errorCatalogue = {
   'calendar.invalid_deadline': { status: 422, zh: '期限无效', en: 'The deadline is not valid' },
   'case.not_assigned': { status: 409, zh: '该问题尚未交办，还没有整改通知书', en: 'The case has not been assigned yet, so it has no rectification notice' },
   'evidence.unsupported_type': { status: 415, zh: '只接受照片（JPEG、PNG、WebP、HEIC）或 PDF 文件', en: 'Only photos (JPEG, PNG, WebP, HEIC) or PDF files are accepted' },
+  'channel.invalid_url': { status: 422, zh: '渠道地址须为有效的 http 或 https 网址', en: 'The channel URL must be a valid http or https URL' },
+  'channel.unofficial_url': {
+    status: 422,
+    zh: '企业微信机器人须使用 https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=…，钉钉机器人须使用 https://oapi.dingtalk.com/robot/send?access_token=…；私有部署或中转地址请勾选“自定义地址”',
+    en: 'WeCom robots use https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=…, DingTalk robots https://oapi.dingtalk.com/robot/send?access_token=…; tick "custom URL" for a private deployment or relay',
+  },
+  'channel.invalid_config': { status: 422, zh: '渠道设置不完整或与渠道类型不符', en: 'The channel settings are incomplete or do not fit its kind' },
+  'channel.duplicate_name': { status: 409, zh: '已有同名的通知渠道', en: 'A notification channel with this name exists' },
   internal: { status: 500, zh: '服务器内部错误', en: 'Internal server error' },
 } as const satisfies Record<string, { status: number; zh: string; en: string }>;
 
@@ -150,6 +160,7 @@ const constraintCodes: Record<string, ErrorCode> = {
   users_unit_staff_slot_key: 'user.staff_slot_taken',
   users_staff_slot_needs_unit: 'user.unit_required',
   teams_name_key: 'team.duplicate_name',
+  notification_channels_name_key: 'channel.duplicate_name',
 };
 
 export function fromDatabaseError(err: unknown): AppError | null {
