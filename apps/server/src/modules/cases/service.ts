@@ -25,7 +25,7 @@ import { AppError } from '../../http/errors.ts';
 import { verifyAuditChain } from '../audit/service.ts';
 import { deadlineForCity } from '../calendar/service.ts';
 import { notifyReporters, notifyRole, notifyUnit, notifyUser } from '../notifications/service.ts';
-import { firstReportOf, reportIdsOfProblem } from '../problems/queries.ts';
+import { firstReportText } from '../problems/service.ts';
 import { assessCityRisk, recordConfirmedCategory, subcategoryByCode } from '../taxonomy/service.ts';
 import {
   activeUnitIds,
@@ -283,8 +283,8 @@ export async function judgeCase(db: Db, actor: Actor, id: string, body: Judgment
     });
     // The judged category is a confirmed label: the classifier learns from it.
     if (before.subcategory_code !== sub.code) {
-      const first = await firstReportOf(q, actor.cityId, await reportIdsOfProblem(q, actor.cityId, id));
-      if (first) await recordConfirmedCategory(q, actor.cityId, first.text, sub.code, actorId(actor));
+      const text = await firstReportText(q, actor.cityId, id);
+      if (text) await recordConfirmedCategory(q, actor.cityId, text, sub.code, actorId(actor));
     }
     // 红色预警 (seed §5.3): a red problem alerts the responsible unit and the lead leader at once.
     if (risk.level === 'red' && before.risk_level !== 'red') {

@@ -39,6 +39,11 @@ import type { ProblemDetailT, ProblemListQueryT, ProblemSummaryT } from './schem
 
 type AreaIds = Partial<Record<'district' | 'county' | 'street' | 'community' | 'grid', string>>;
 
+/** The text of a problem's first report (what the classifier learns a confirmed category from). */
+export async function firstReportText(q: Queryable, cityId: string, problemId: string): Promise<string | null> {
+  return (await firstReportOf(q, cityId, await reportIdsOfProblem(q, cityId, problemId)))?.text ?? null;
+}
+
 /** The unit a problem of this duty at this place is proposed to (see domain `routeUnit`). */
 export async function proposeUnit(q: Queryable, cityId: string, duty: UnitDuty | null | undefined, districtId: string | null): Promise<string | null> {
   if (!duty) return null;
