@@ -31,6 +31,8 @@ const specs: Record<string, () => Promise<unknown>> = {
   cases: () => import('./cases.spec.ts'),
   channels: () => import('./channels.spec.ts'),
   lists: () => import('./lists.spec.ts'),
+  consolidation: () => import('./consolidation.spec.ts'),
+  recheck: () => import('./recheck.spec.ts'),
   permissions: () => import('./permissions.spec.ts'),
 };
 for (const [name, load] of Object.entries(specs)) {

@@ -102,6 +102,11 @@ describe('the rectification loop through HTTP, with the real roles', () => {
     );
     const byAction = Object.fromEntries(closed.timeline.map((e: any) => [e.action, e]));
     assert.equal(byAction.accept.actor, 'unit');
+    assert.equal(byAction.accept.actorName, '测试unit');
+    assert.deepEqual(closed.closeout.files.map((f: any) => f.mime), ['image/jpeg', 'image/jpeg', 'image/jpeg', 'image/jpeg']);
+    const unitView = (await unit.get(`/api/v1/cases/${id}`)).json();
+    assert.match(unitView.reports[0].text, /^文化路人行道路面大面积塌陷/);
+    assert.equal(unitView.reports[0].photoIds.length, 0);
     assert.equal(byAction.approve_extension.actor, 'leader');
     assert.equal(byAction.request_extension.note, '地下管线迁改需协调燃气公司');
     assert.deepEqual(byAction.report_progress.details.photoIds, [p1, p2]);
@@ -162,7 +167,8 @@ describe('the rectification loop through HTTP, with the real roles', () => {
     const res = await unit.post(`/api/v1/cases/${id}/accept`);
     assert.equal(res.status, 409);
     assert.equal(res.json().code, 'case.invalid_transition');
-    assert.equal(res.json().statusLabel, '已销号');
+    assert.equal(res.json().status, 409);
+    assert.equal(res.json().caseStatusLabel, '已销号');
   });
 
   test('two concurrent close-outs of one case: exactly one wins', async () => {
@@ -225,6 +231,8 @@ describe('the rectification loop through HTTP, with the real roles', () => {
     const later = new Date(new Date(row.deadline).getTime() + 30 * 86400_000).toISOString().slice(0, 10);
     const tooEarly = await unit.post(`/api/v1/cases/${id}/extension`, { proposedDay: '2021-03-01', reason: '来不及' });
     assert.equal(tooEarly.json().code, 'case.bad_deadline');
+    const notLater = await unit.post(`/api/v1/cases/${id}/extension`, { proposedDay: new Date(new Date(row.deadline).getTime() - 86400_000).toISOString().slice(0, 10), reason: '来不及' });
+    assert.equal(notLater.json().code, 'case.extension_not_later');
     await unit.post(`/api/v1/cases/${id}/extension`, { proposedDay: later, reason: '雨季施工受限' });
     assert.equal((await office.post(`/api/v1/cases/${id}/extension/decision`, { decision: 'rule_case_by_case', note: '容错' })).json().code, 'case.not_legacy');
     assert.equal((await office.post(`/api/v1/cases/${id}/extension/decision`, { decision: 'refuse' })).json().code, 'case.reason_required');
@@ -303,6 +311,20 @@ describe('the rectification loop through HTTP, with the real roles', () => {
     assert.equal(row.overdue, true);
     assert.equal(row.riskLevel, 'yellow');
     assert.ok(pool.items.filter((p: any) => p.id !== id && p.status === 'closed').every((p: any) => !p.overdue));
+  });
+
+  test('回头看 is unannounced: the unit does not see a re-check coming, the office does', async () => {
+    const id = await caseAt(city, 'closed', { office, unit });
+    const db = await testDb();
+    await db.query(`UPDATE problems SET closed_at = now() - interval '60 days' WHERE city_id = $1 AND id = $2`, [city.id, id]);
+    const sampled = await office.post('/api/v1/rechecks/sample', { rate: 1 });
+    assert.equal(sampled.status, 200, sampled.body);
+    const officeView = (await office.get(`/api/v1/cases/${id}`)).json();
+    assert.ok(officeView.tasks.some((t: any) => t.kind === 'recheck' && t.status === 'open'));
+    assert.ok(officeView.timeline.some((e: any) => e.action === 'task_created'));
+    const unitView = (await unit.get(`/api/v1/cases/${id}`)).json();
+    assert.ok(!unitView.tasks.some((t: any) => t.kind === 'recheck'));
+    assert.ok(!unitView.timeline.some((e: any) => e.action === 'task_created'));
   });
 
   test('an altered or removed history event is found by the check', async () => {

@@ -72,3 +72,8 @@ export type ApiKeyScope = (typeof apiKeyScopes)[number];
 
 /** API keys start with this, so a leaked one is easy to recognise (secret scanners, logs). */
 export const apiKeyPrefix = 'clk_';
+
+/** Phone numbers typed into a report's text are masked before it is shown to anyone but the office. */
+export function publicText(text: string): string {
+  return text.replace(/(?<!\d)(?:\+?86[-\s]?)?1[3-9]\d[-\s]?\d{4}[-\s]?\d{4}(?!\d)/g, (m) => maskPhone(m.replace(/[-\s]/g, '')) ?? '');
+}

@@ -11,3 +11,4 @@ export * from './risk.ts';
 export * from './calendar.ts';
 export * from './caseStateMachine.ts';
 export * from './random.ts';
+export * from './recheck.ts';

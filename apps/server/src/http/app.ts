@@ -37,6 +37,8 @@ import hotlineRoutes from '../modules/hotline/routes.ts';
 import calendarRoutes from '../modules/calendar/routes.ts';
 import listRoutes from '../modules/lists/routes.ts';
 import caseRoutes from '../modules/cases/routes.ts';
+import consolidationRoutes from '../modules/consolidation/routes.ts';
+import recheckRoutes from '../modules/recheck/routes.ts';
 
 export type App = FastifyInstance<RawServerDefault, IncomingMessage, ServerResponse, FastifyBaseLogger, TypeBoxTypeProvider>;
 
@@ -156,6 +158,8 @@ export async function buildApp({ config, db, logger }: BuildOptions): Promise<Ap
   await app.register(calendarRoutes, { prefix: '/api/v1' });
   await app.register(listRoutes, { prefix: '/api/v1' });
   await app.register(caseRoutes, { prefix: '/api/v1' });
+  await app.register(consolidationRoutes, { prefix: '/api/v1' });
+  await app.register(recheckRoutes, { prefix: '/api/v1' });
   await app.register(open311Routes, { prefix: '/open311/v2' });
   await serveWeb(app);
 

@@ -139,6 +139,7 @@ export interface EventRow {
   action: string;
   actor_id: string | null;
   actor_label: string;
+  actor_name: string | null;
   from_status: string | null;
   status: string | null;
   note: string | null;
@@ -148,8 +149,10 @@ export interface EventRow {
 
 export async function eventsOfCase(q: Queryable, cityId: string, problemId: string): Promise<EventRow[]> {
   return q.query<EventRow>(
-    `SELECT id, at, action, actor_id, actor_label, from_status, status, note, details, audit_seq::int AS audit_seq
-       FROM problem_events WHERE city_id = $1 AND problem_id = $2 ORDER BY at, audit_seq NULLS FIRST`,
+    `SELECT e.id, e.at, e.action, e.actor_id, e.actor_label, u.display_name AS actor_name, e.from_status, e.status, e.note, e.details,
+            e.audit_seq::int AS audit_seq
+       FROM problem_events e LEFT JOIN users u ON u.city_id = e.city_id AND u.id = e.actor_id
+      WHERE e.city_id = $1 AND e.problem_id = $2 ORDER BY e.at, e.audit_seq NULLS FIRST`,
     [cityId, problemId],
   );
 }
@@ -210,4 +213,28 @@ export async function completeOpinionTasks(q: Queryable, cityId: string, problem
     [cityId, problemId, userId, roles, note],
   );
   return rows.length;
+}
+
+export interface CaseReportRow {
+  id: string;
+  ticket: string;
+  source: string;
+  text: string;
+  created_at: Date;
+  photo_ids: string[];
+}
+
+/** The reports of a case with their photos: what was reported, without who reported it. */
+export async function reportsOfCase(q: Queryable, cityId: string, problemId: string): Promise<CaseReportRow[]> {
+  return q.query<CaseReportRow>(
+    `SELECT r.id, r.ticket, r.source, r.text, r.created_at,
+            ARRAY(SELECT m.file_id FROM report_media m WHERE m.city_id = r.city_id AND m.report_id = r.id ORDER BY m.position) AS photo_ids
+       FROM reports r WHERE r.city_id = $1 AND r.problem_id = $2 ORDER BY r.created_at LIMIT 50`,
+    [cityId, problemId],
+  );
+}
+
+export async function mimesOfFiles(q: Queryable, cityId: string, ids: string[]): Promise<{ id: string; mime: string }[]> {
+  if (ids.length === 0) return [];
+  return q.query(`SELECT id, mime FROM files WHERE city_id = $1 AND id = ANY($2::uuid[])`, [cityId, ids]);
 }

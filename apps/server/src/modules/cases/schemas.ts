@@ -125,7 +125,10 @@ export const CaseEvent = Type.Object({
   at: Type.String(),
   action: Type.Enum([...problemEventActions]),
   actionLabel: Label,
+  /** the login (or `system`, `apikey:…`) */
   actor: Type.String(),
+  /** the person's display name, when the actor is a user */
+  actorName: Nullable(Type.String()),
   from: Nullable(Type.String()),
   to: Nullable(Type.String()),
   note: Nullable(Type.String()),
@@ -156,6 +159,17 @@ export const Closeout = Type.Object({
   satisfactionReceiptId: Type.String(),
   satisfactionScore: Type.Number(),
   note: Nullable(Type.String()),
+  /** the type of each evidence file, so a PDF shows as a document and a photo as a picture */
+  files: Type.Array(Type.Object({ id: Type.String(), mime: Type.String() })),
+});
+
+export const CaseReport = Type.Object({
+  ticket: Type.String(),
+  source: Type.String(),
+  /** phone numbers in the text are masked; who reported is never part of a case */
+  text: Type.String(),
+  at: Type.String(),
+  photoIds: Type.Array(Type.String()),
 });
 
 export const CaseDetail = Type.Object(
@@ -197,6 +211,8 @@ export const CaseDetail = Type.Object(
     reopenCount: Type.Integer(),
     reportCount: Type.Integer(),
     firstReportedAt: Type.String(),
+    /** what was reported (the unit reads it here; the pool is the office's) */
+    reports: Type.Array(CaseReport),
     /** what the caller may do now (the state machine's rows for their roles); evidence is checked on submit */
     allowedActions: Type.Array(AllowedAction),
     tasks: Type.Array(CaseTask),

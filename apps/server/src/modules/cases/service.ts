@@ -12,6 +12,7 @@ import {
   endOfLocalDay,
   isOverdueCase,
   localDate,
+  publicText,
   satisfactionForcesRework,
   ticketPrefix,
   type CaseAction,
@@ -36,8 +37,10 @@ import {
   eventsOfCase,
   insertOpinionTask,
   listCases,
+  mimesOfFiles,
   namesOfUnits,
   nextNoticeNumber,
+  reportsOfCase,
   tasksOfCase,
   userHoldingRole,
   type CaseRow,
@@ -151,11 +154,16 @@ export async function caseDetail(db: Db, actor: Actor, id: string, now = new Dat
   const r = await caseById(db, actor, id);
   if (!r) throw new AppError('resource.not_found');
   const status = r.status as CaseState;
-  const [cooperating, events, tasks] = await Promise.all([
+  const [cooperating, allEvents, allTasks, reports] = await Promise.all([
     namesOfUnits(db, actor.cityId, r.cooperating_unit_ids),
     eventsOfCase(db, actor.cityId, id),
     tasksOfCase(db, actor.cityId, id),
+    reportsOfCase(db, actor.cityId, id),
   ]);
+  // 回头看 is unannounced (§6.4 神秘顾客): a unit does not see a re-check coming.
+  const unitOnly = hasRole(actor, 'unit') && !hasRole(actor, 'admin', 'office', 'leader', 'discipline', 'inspector', 'thirdparty');
+  const tasks = unitOnly ? allTasks.filter((t) => t.kind !== 'recheck' || t.status !== 'open') : allTasks;
+  const events = unitOnly ? allEvents.filter((e) => !(e.action === 'task_created' && e.details.kind === 'recheck')) : allEvents;
   let riskScore: number | null = null;
   if (r.risk_scores) riskScore = (await assessCityRisk(db, actor.cityId, r.risk_scores)).score;
   let proposedDeadline: string | null = null;
@@ -164,7 +172,10 @@ export async function caseDetail(db: Db, actor: Actor, id: string, now = new Dat
     const sub = await subcategoryByCode(db, actor.cityId, r.subcategory_code);
     if (sub) proposedDeadline = iso(await deadlineForCity(db, actor.cityId, now, sub.deadline));
   }
-  const closeout = r.closeout as CaseDetailT['closeout'];
+  const closeout = r.closeout as Omit<NonNullable<CaseDetailT['closeout']>, 'files'> | null;
+  const evidenceFiles = closeout
+    ? await mimesOfFiles(db, actor.cityId, [...closeout.beforePhotoIds, ...closeout.afterPhotoIds, closeout.thirdPartyReportId, closeout.satisfactionReceiptId])
+    : [];
   return {
     id: r.id,
     title: r.title,
@@ -194,7 +205,7 @@ export async function caseDetail(db: Db, actor: Actor, id: string, now = new Dat
     acceptedAt: iso(r.accepted_at),
     lastProgressAt: iso(r.last_progress_at),
     extensionProposedDeadline: iso(r.extension_proposed_deadline),
-    closeout: closeout ? { ...closeout, note: closeout.note ?? null } : null,
+    closeout: closeout ? { ...closeout, note: closeout.note ?? null, files: evidenceFiles } : null,
     submittedAt: iso(r.submitted_at),
     closedAt: iso(r.closed_at),
     satisfaction: r.satisfaction,
@@ -202,6 +213,7 @@ export async function caseDetail(db: Db, actor: Actor, id: string, now = new Dat
     reopenCount: r.reopen_count,
     reportCount: r.report_count,
     firstReportedAt: iso(r.first_reported_at)!,
+    reports: reports.map((x) => ({ ticket: x.ticket, source: x.source, text: publicText(x.text), at: iso(x.created_at)!, photoIds: x.photo_ids })),
     allowedActions: actionsFor(actor, r),
     tasks: tasks.map((t) => ({
       id: t.id,
@@ -221,6 +233,7 @@ export async function caseDetail(db: Db, actor: Actor, id: string, now = new Dat
       action: e.action as CaseDetailT['timeline'][number]['action'],
       actionLabel: labelOfEvent(e.action),
       actor: e.actor_label,
+      actorName: e.actor_name,
       from: e.from_status,
       to: e.status,
       note: e.note,
@@ -301,7 +314,7 @@ export async function requestOpinion(db: Db, actor: Actor, id: string, body: { e
   await db.tx(async (q) => {
     const c = await lockCase(q, actor, id);
     if (c.status !== 'pending_judgment' && c.status !== 'pending_verification') {
-      throw new AppError('case.invalid_transition', { status: c.status, statusLabel: caseStateInfo[c.status].zh, action: 'request_opinion' });
+      throw new AppError('case.invalid_transition', { caseStatus: c.status, caseStatusLabel: caseStateInfo[c.status].zh, action: 'request_opinion' });
     }
     const taskId = await insertOpinionTask(q, actor.cityId, { problemId: id, assigneeUserId: body.expertUserId ?? null, note: body.note, createdBy: actorId(actor), createdByLabel: actorLabel(actor) });
     await recordCaseEvent(q, actor, id, 'opinion_requested', { status: c.status, note: body.note, details: { taskId, expertUserId: body.expertUserId ?? null }, ip });
@@ -396,7 +409,8 @@ export async function requestExtension(db: Db, actor: Actor, id: string, body: {
   const proposed = await endOfCityDay(db, actor.cityId, body.proposedDay);
   await db.tx(async (q) => {
     const c = await lockCase(q, actor, id);
-    if (proposed <= now || (c.deadline && proposed <= new Date(c.deadline))) throw new AppError('case.bad_deadline', { day: body.proposedDay });
+    if (proposed <= now) throw new AppError('case.bad_deadline', { day: body.proposedDay });
+    if (c.deadline && proposed <= new Date(c.deadline)) throw new AppError('case.extension_not_later', { day: body.proposedDay, deadline: iso(c.deadline) });
     await applyCaseTransition(q, actor, id, 'request_extension', {
       evidence: { proposedDeadline: proposed },
       reason: body.reason,

@@ -101,8 +101,8 @@ export async function applyCaseTransition(
   const verdict = checkTransition({ from: c.status, action, roles: caseRoles(actor), evidence: input.evidence ?? null, reason: input.reason ?? null });
   if (!verdict.ok) {
     throw new AppError(verdict.code, {
-      status: c.status,
-      statusLabel: caseStateInfo[c.status].zh,
+      caseStatus: c.status,
+      caseStatusLabel: caseStateInfo[c.status].zh,
       action,
       ...(verdict.missing ? { missing: verdict.missing } : {}),
     });

@@ -3,7 +3,7 @@
  * functions from our rows to the spec's fields, each answer built field by
  * field, so nothing else (a reporter, an internal id) can slip into it.
  */
-import { maskPhone, problemStatusInfo, type ProblemStatus, type Subcategory } from '@cityloop/domain';
+import { problemStatusInfo, publicText, type ProblemStatus, type Subcategory } from '@cityloop/domain';
 import type { RequestRow } from './queries.ts';
 
 export interface Service {
@@ -103,10 +103,6 @@ export function statusesOf(wanted: RequestStatus): ProblemStatus[] {
   return (Object.keys(problemStatusInfo) as ProblemStatus[]).filter((s) => requestStatus(s) === wanted);
 }
 
-/** Phone numbers typed into a description are masked before it is shown to anyone. */
-export function publicText(text: string): string {
-  return text.replace(/(?<!\d)(?:\+?86[-\s]?)?1[3-9]\d[-\s]?\d{4}[-\s]?\d{4}(?!\d)/g, (m) => maskPhone(m.replace(/[-\s]/g, '')) ?? '');
-}
 
 export interface ServiceRequest {
   service_request_id: string;
