@@ -143,7 +143,9 @@ export interface Problem {
 
 export function problemOf(err: AppError, instance?: string): Problem {
   const entry = errorCatalogue[err.code];
+  // Details extend the problem; they never replace its standard members (RFC 9457 §3.1).
   return {
+    ...(err.details ?? {}),
     type: `/api/problems#${err.code}`,
     title: entry.en,
     status: err.status,
@@ -151,7 +153,6 @@ export function problemOf(err: AppError, instance?: string): Problem {
     detail: err.message,
     message: { zh: entry.zh, en: entry.en },
     ...(instance ? { instance } : {}),
-    ...(err.details ?? {}),
   };
 }
 

@@ -316,7 +316,7 @@ export async function completeRecheck(db: Db, actor: Actor, taskId: string, body
     const details = { taskId, periodKey: task.period_key, photoIds };
     if (body.outcome === 'passed') {
       const c = await lockCase(q, actor, task.problem_id);
-      if (c.status !== 'closed') throw new AppError('case.invalid_transition', { status: c.status, statusLabel: caseStateInfo[c.status].zh, action: 'recheck_passed' });
+      if (c.status !== 'closed') throw new AppError('case.invalid_transition', { caseStatus: c.status, caseStatusLabel: caseStateInfo[c.status].zh, action: 'recheck_passed' });
       await recordCaseEvent(q, actor, task.problem_id, 'recheck_passed', { status: 'closed', note, details, ip });
     } else {
       const out = await reopen(q, actor, task.problem_id, 'recheck_relapse', { evidence: { relapsePhotos: photoIds }, reason: note, deadline, details, ip });
@@ -352,7 +352,7 @@ export async function surveySatisfaction(db: Db, actor: Actor, body: SurveyBodyT
   const deadline = low ? await freshDeadline(db, actor.cityId, body.problemId, new Date()) : null;
   return db.tx(async (q) => {
     const c = await lockCase(q, actor, body.problemId);
-    if (c.status !== 'closed') throw new AppError('recheck.not_closed', { status: c.status, statusLabel: caseStateInfo[c.status].zh });
+    if (c.status !== 'closed') throw new AppError('recheck.not_closed', { caseStatus: c.status, caseStatusLabel: caseStateInfo[c.status].zh });
     if (!low) {
       await setSatisfaction(q, actor.cityId, body.problemId, body.score);
       await recordCaseEvent(q, actor, body.problemId, 'recheck_passed', { status: 'closed', note, details: { survey: true, satisfactionScore: body.score }, ip });
