@@ -10,6 +10,7 @@ import { demoApiKey } from '../apps/server/src/demo/data.ts';
 import { benchDb } from './engine.ts';
 import { benchLocate } from './locate.ts';
 import { benchIntake } from './intake.ts';
+import { benchEscalation } from './escalation.ts';
 
 const N = Number(process.env.BENCH_N ?? 2000);
 
@@ -27,6 +28,12 @@ async function main() {
     const warm = await app.inject({ method: 'POST', url: '/api/v1/reports', headers: { 'x-api-key': demoApiKey.key }, payload: { text: '路面塌陷', lng: 113.6604, lat: 34.7538, mediaIds: [] } });
     if (warm.statusCode !== 201) throw new Error(warm.body);
     await benchIntake(db, app, cityId, demoApiKey.key, N, 8);
+    // 三级督办 over 100k, 300k and 1M open cases (BENCH_ESCALATION_SIZES to change; 0 to skip)
+    const sizes = (process.env.BENCH_ESCALATION_SIZES ?? '100000,300000,1000000')
+      .split(',')
+      .map(Number)
+      .filter((n) => n > 0);
+    if (sizes.length) await benchEscalation(db, sizes);
   } finally {
     await app.close();
     await cleanup();

@@ -4,6 +4,10 @@ import { migrate } from './db/migrate.ts';
 import { buildApp } from './http/app.ts';
 import { seedDemoCity } from './demo/seed.ts';
 import { demoRoleUsers, demoCity } from './demo/data.ts';
+import os from 'node:os';
+import { startScheduler } from './jobs/index.ts';
+import { ensureLoopJobs, loopHandlers } from './jobs/loop.ts';
+import { startDeliveryWorker } from './modules/notifications/delivery.ts';
 
 async function main() {
   const started = Date.now();
@@ -30,6 +34,23 @@ async function main() {
     }
   }
 
+  // The loop's scheduled jobs (督办, 会商, 回头看) for every city, and this process's scheduler:
+  // any number of processes may run one on the same database, each due run happens once.
+  await ensureLoopJobs(db);
+  const scheduler = startScheduler(db, {
+    workerId: `${os.hostname()}:${process.pid}`,
+    handlers: loopHandlers(),
+    log: app.log.child({ component: 'jobs' }),
+  });
+  // a city created later (a script, another process) gets its jobs within minutes
+  const cityWatch = setInterval(
+    () => void ensureLoopJobs(db).catch((err) => app.log.error({ err }, 'could not register the loop jobs')),
+    5 * 60_000,
+  );
+  cityWatch.unref();
+  // Notifications to the city's channels (mail, webhook, robots) leave from the outbox here.
+  const deliveries = startDeliveryWorker(db, { workerId: `${os.hostname()}:${process.pid}`, intervalMs: 5000, timeoutMs: 6000, log: app.log });
+
   let closing = false;
   const shutdown = async (signal: string) => {
     if (closing) return;
@@ -38,6 +59,9 @@ async function main() {
     const force = setTimeout(() => process.exit(1), 10_000);
     force.unref();
     try {
+      clearInterval(cityWatch);
+      // runs still going after 6 s keep their lease; another process (or this one restarted) takes them over
+      await Promise.all([scheduler.stop({ timeoutMs: 6000 }), deliveries.stop()]);
       await app.close();
       await db.close();
     } finally {

@@ -33,6 +33,7 @@ const specs: Record<string, () => Promise<unknown>> = {
   lists: () => import('./lists.spec.ts'),
   consolidation: () => import('./consolidation.spec.ts'),
   recheck: () => import('./recheck.spec.ts'),
+  escalation: () => import('./escalation.spec.ts'),
   permissions: () => import('./permissions.spec.ts'),
 };
 for (const [name, load] of Object.entries(specs)) {

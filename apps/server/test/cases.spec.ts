@@ -4,6 +4,7 @@ import { anonymous, as, newCity, testDb, type Client, type TestCity } from './ha
 import { giveDuties } from './fixtures/intake.ts';
 import { caseAt, closeoutBody, judgment, photoIds, reportedProblem } from './fixtures/loop.ts';
 import { deadlineForCity } from '../src/modules/calendar/service.ts';
+import { sweepEscalations } from '../src/modules/escalation/service.ts';
 
 async function notificationsOf(city: TestCity, username: string): Promise<{ kind: string; title: string }[]> {
   const db = await testDb();
@@ -311,6 +312,19 @@ describe('the rectification loop through HTTP, with the real roles', () => {
     assert.equal(row.overdue, true);
     assert.equal(row.riskLevel, 'yellow');
     assert.ok(pool.items.filter((p: any) => p.id !== id && p.status === 'closed').every((p: any) => !p.overdue));
+
+    // 一级督办: the daily sweep escalates it; the unit's progress report ends the missed-report
+    // part at once, and an extension ends the overdue part without waiting for the next sweep.
+    assert.equal((await unit.get(`/api/v1/cases/${id}`)).json().escalationLevel, 0);
+    await sweepEscalations(db, city.id);
+    assert.equal((await unit.get(`/api/v1/cases/${id}`)).json().escalationLevel, 1);
+    assert.equal((await office.get('/api/v1/cases?overdue=true')).json().items.find((c: any) => c.id === id).escalationLevel, 1);
+    const later = new Date(Date.now() + 30 * 86400_000).toISOString().slice(0, 10);
+    await unit.post(`/api/v1/cases/${id}/progress`, { note: '已完成基层处理' });
+    await unit.post(`/api/v1/cases/${id}/extension`, { proposedDay: later, reason: '材料供应延误' });
+    const extended = (await office.post(`/api/v1/cases/${id}/extension/decision`, { decision: 'approve' })).json();
+    assert.equal(extended.overdue, false);
+    assert.equal(extended.escalationLevel, 0);
   });
 
   test('回头看 is unannounced: the unit does not see a re-check coming, the office does', async () => {

@@ -12,3 +12,4 @@ export * from './calendar.ts';
 export * from './caseStateMachine.ts';
 export * from './random.ts';
 export * from './recheck.ts';
+export * from './escalation.ts';

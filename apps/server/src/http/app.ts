@@ -35,6 +35,8 @@ import open311Routes from '../modules/open311/routes.ts';
 import sensorRoutes from '../modules/sensors/routes.ts';
 import hotlineRoutes from '../modules/hotline/routes.ts';
 import calendarRoutes from '../modules/calendar/routes.ts';
+import escalationRoutes from '../modules/escalation/routes.ts';
+import loopSettingsRoutes from '../modules/loop-settings/routes.ts';
 import listRoutes from '../modules/lists/routes.ts';
 import caseRoutes from '../modules/cases/routes.ts';
 import consolidationRoutes from '../modules/consolidation/routes.ts';
@@ -156,6 +158,8 @@ export async function buildApp({ config, db, logger }: BuildOptions): Promise<Ap
   await app.register(sensorRoutes, { prefix: '/api/v1' });
   await app.register(hotlineRoutes, { prefix: '/api/v1' });
   await app.register(calendarRoutes, { prefix: '/api/v1' });
+  await app.register(escalationRoutes, { prefix: '/api/v1' });
+  await app.register(loopSettingsRoutes, { prefix: '/api/v1' });
   await app.register(listRoutes, { prefix: '/api/v1' });
   await app.register(caseRoutes, { prefix: '/api/v1' });
   await app.register(consolidationRoutes, { prefix: '/api/v1' });

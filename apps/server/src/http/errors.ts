@@ -69,6 +69,8 @@ export const errorCatalogue = {
   'consolidation.frozen': { status: 409, zh: '该日的问题清单已审核或已推送，不再重新汇编', en: 'The list of this day was reviewed or pushed and is not recompiled' },
   'consolidation.already_reviewed': { status: 409, zh: '该日的问题清单已审核', en: 'The list of this day has already been reviewed' },
   'recheck.not_closed': { status: 409, zh: '只能对已销号的案件做满意度回访', en: 'A satisfaction survey is for closed cases only' },
+  'escalation.task_not_open': { status: 409, zh: '该核查任务已完成或已取消', en: 'This verification task is already done or cancelled' },
+  'escalation.interview_not_scheduled': { status: 409, zh: '该约谈已举行或已取消', en: 'This interview has already been held or was cancelled' },
   'loop.invalid_settings': { status: 422, zh: '闭环流程设置无效（时间须为 HH:MM，日期 1–31，抽检比例 0–1）', en: 'The loop settings are not valid (times HH:MM, days 1–31, sample rate 0–1)' },
   'classifier.no_examples': { status: 422, zh: '没有训练样本', en: 'There are no training examples' },
   'classifier.one_label': { status: 422, zh: '训练样本至少需要两个不同的类别', en: 'Training needs examples of at least two labels' },

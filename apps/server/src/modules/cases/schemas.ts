@@ -113,6 +113,8 @@ export const CaseSummary = Type.Object(
     noticeNo: Nullable(Type.String()),
     deadline: Nullable(Type.String()),
     lastProgressAt: Nullable(Type.String()),
+    /** 三级督办: the highest open escalation level, 0 when none */
+    escalationLevel: Type.Integer({ minimum: 0, maximum: 3 }),
     updatedAt: Type.String(),
   },
   { $id: 'CaseSummary' },
@@ -179,6 +181,8 @@ export const CaseDetail = Type.Object(
     status: Type.Enum([...caseStates]),
     statusLabel: Label,
     overdue: Type.Boolean(),
+    /** 三级督办: the highest open escalation level, 0 when none */
+    escalationLevel: Type.Integer({ minimum: 0, maximum: 3 }),
     address: Nullable(Type.String()),
     lng: Type.Number(),
     lat: Type.Number(),

@@ -24,6 +24,7 @@ import type { Db, Queryable } from '../../db/index.ts';
 import { actorId, actorLabel, hasRole, systemActor, type Actor } from '../../http/actor.ts';
 import { AppError } from '../../http/errors.ts';
 import { verifyAuditChain } from '../audit/service.ts';
+import { escalationLevels, resolveEscalationsOfCase } from '../escalation/service.ts';
 import { deadlineForCity } from '../calendar/service.ts';
 import { notifyReporters, notifyRole, notifyUnit, notifyUser } from '../notifications/service.ts';
 import { firstReportText } from '../problems/service.ts';
@@ -96,7 +97,7 @@ function labelOfEvent(action: string): { zh: string; en: string } {
 
 // ---------------------------------------------------------------- reads
 
-function summary(r: CaseRow, now: Date): CaseSummaryT {
+function summary(r: CaseRow, now: Date, escalationLevel: number): CaseSummaryT {
   const status = r.status as CaseState;
   return {
     id: r.id,
@@ -111,6 +112,7 @@ function summary(r: CaseRow, now: Date): CaseSummaryT {
     noticeNo: r.notice_no,
     deadline: iso(r.deadline),
     lastProgressAt: iso(r.last_progress_at),
+    escalationLevel,
     updatedAt: iso(r.updated_at)!,
   };
 }
@@ -135,7 +137,8 @@ export async function caseList(db: Db, actor: Actor, query: CaseListQueryT, now 
     { statuses, unitId: query.unitId, overdue: query.overdue, riskLevel: query.riskLevel, q: query.q, limit: query.limit ?? 50, offset: query.offset ?? 0 },
     now,
   );
-  return { total, items: rows.map((r) => summary(r, now)) };
+  const levels = await escalationLevels(db, actor.cityId, rows.map((r) => r.id));
+  return { total, items: rows.map((r) => summary(r, now, levels.get(r.id) ?? 0)) };
 }
 
 /** The buttons: the table's rows for the caller's roles, narrowed by what the record allows. */
@@ -154,11 +157,12 @@ export async function caseDetail(db: Db, actor: Actor, id: string, now = new Dat
   const r = await caseById(db, actor, id);
   if (!r) throw new AppError('resource.not_found');
   const status = r.status as CaseState;
-  const [cooperating, allEvents, allTasks, reports] = await Promise.all([
+  const [cooperating, allEvents, allTasks, reports, levels] = await Promise.all([
     namesOfUnits(db, actor.cityId, r.cooperating_unit_ids),
     eventsOfCase(db, actor.cityId, id),
     tasksOfCase(db, actor.cityId, id),
     reportsOfCase(db, actor.cityId, id),
+    escalationLevels(db, actor.cityId, [id]),
   ]);
   // 回头看 is unannounced (§6.4 神秘顾客): a unit does not see a re-check coming.
   const unitOnly = hasRole(actor, 'unit') && !hasRole(actor, 'admin', 'office', 'leader', 'discipline', 'inspector', 'thirdparty');
@@ -182,6 +186,7 @@ export async function caseDetail(db: Db, actor: Actor, id: string, now = new Dat
     status,
     statusLabel: { zh: caseStateInfo[status].zh, en: caseStateInfo[status].en },
     overdue: isOverdueCase(status, r.deadline ? new Date(r.deadline) : null, now),
+    escalationLevel: levels.get(id) ?? 0,
     address: r.address,
     lng: r.lng,
     lat: r.lat,
@@ -401,6 +406,8 @@ export async function reportProgress(db: Db, actor: Actor, id: string, body: { n
       set: { last_progress_at: now },
       details: { photoIds: body.photoIds ?? [] },
     });
+    // the missed report is made good: its escalation ends now, not at the next sweep
+    await resolveEscalationsOfCase(q, actor.cityId, id, now);
   });
   return caseDetail(db, actor, id, now);
 }
@@ -446,6 +453,7 @@ export async function decideExtension(db: Db, actor: Actor, id: string, body: Ex
         set: { deadline: newDeadline, extension_proposed_deadline: null },
         details: { previousDeadline: iso(c.deadline) },
       });
+      await resolveEscalationsOfCase(q, actor.cityId, id, now);
       title = `${body.decision === 'approve' ? '延期已批准' : '一事一议：延期已批准'}：${c.title}`;
     }
     await notifyUnit(q, actor.cityId, c.responsible_unit_id!, { kind: 'case.extension_decided', title, body: note ?? '', problemId: id });
@@ -516,6 +524,7 @@ export async function closeCase(db: Db, actor: Actor, id: string, note: string |
       ip,
       set: { closed_at: now },
     });
+    await resolveEscalationsOfCase(q, actor.cityId, id, now);
     await notifyUnit(q, actor.cityId, c.responsible_unit_id!, { kind: 'case.closed', title: `已销号：${c.title}`, body: c.notice_no ?? '', problemId: id });
     await notifyReporters(q, actor.cityId, id, { kind: 'problem.closed', title: '您反映的问题已整改销号', body: '感谢您的监督。' });
   });
