@@ -7,7 +7,7 @@ import { useLang } from "./i18n.ts";
 import { SessionProvider, useSession } from "./session.tsx";
 import LoginPage from "./LoginPage.tsx";
 import { Shell } from "./Shell.tsx";
-import { navItems } from "./nav.tsx";
+import { landingPath, navItems } from "./nav.tsx";
 
 function Routed() {
   const { me, checking, can } = useSession();
@@ -37,7 +37,7 @@ function Routed() {
   const fromItem = from
     ? items.find((i) => from.split("#")[0]!.startsWith(i.path))
     : undefined;
-  const home = fromItem ? from! : (items[0]?.path ?? "/map");
+  const home = fromItem ? from! : landingPath(items, me.roles);
   return (
     <Shell items={items}>
       <Routes>

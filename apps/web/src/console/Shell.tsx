@@ -106,7 +106,8 @@ export function Shell({
             </Typography.Text>
           </Space>
           <Space size={narrow ? 6 : 12}>
-            <Typography.Text data-testid="user-name" ellipsis>
+            {/* on a phone a long name (刘洋（市住建局 A角）) would run over the city name */}
+            <Typography.Text data-testid="user-name" ellipsis style={{ maxWidth: narrow ? 72 : 240 }}>
               {me?.displayName}
             </Typography.Text>
             {narrow

@@ -6,22 +6,30 @@ import {
 } from "react";
 import {
   ApartmentOutlined,
+  AlertOutlined,
   AuditOutlined,
   BankOutlined,
   BorderOutlined,
   CalendarOutlined,
+  ClockCircleOutlined,
+  CarryOutOutlined,
   CloudUploadOutlined,
   DashboardOutlined,
   EnvironmentOutlined,
   ExperimentOutlined,
+  FileDoneOutlined,
   InboxOutlined,
   KeyOutlined,
+  NotificationOutlined,
+  ScheduleOutlined,
   SettingOutlined,
   SolutionOutlined,
+  SafetyCertificateOutlined,
+  CommentOutlined,
   TeamOutlined,
   UserOutlined,
 } from "@ant-design/icons";
-import type { Permission } from "@cityloop/domain";
+import type { Permission, Role } from "@cityloop/domain";
 
 export interface NavItem {
   key: string;
@@ -38,11 +46,23 @@ const AreaMapPage = lazy(() => import("./map/AreaMapPage.tsx"));
 const AreasPage = lazy(() => import("./pages/AreasPage.tsx"));
 // 问题池: the list and drawer here; its map (MapLibre) is a further lazy chunk
 const PoolPage = lazy(() => import("./pages/PoolPage.tsx"));
+// 案件办理: list and case pages (研判, 交办, the unit's work, 销号)
+const CasesPage = lazy(() => import("./cases/CasesPage.tsx"));
+// 每日会商 / 回头看
+const ConsolidationPage = lazy(() => import("./pages/ConsolidationPage.tsx"));
+const RecheckPage = lazy(() => import("./pages/RecheckPage.tsx"));
+// 三级督办: 督办 / 核查任务 / 约谈名单, and the loop's schedule
+const EscalationsPage = lazy(() => import("./pages/EscalationsPage.tsx"));
+const VerificationTasksPage = lazy(() => import("./pages/VerificationTasksPage.tsx"));
+const InterviewsPage = lazy(() => import("./pages/InterviewsPage.tsx"));
+const LoopSettingsPage = lazy(() => import("./pages/LoopSettingsPage.tsx"));
 const UnitsPage = lazy(() => import("./pages/UnitsPage.tsx"));
 const UsersPage = lazy(() => import("./pages/UsersPage.tsx"));
 const TeamsPage = lazy(() => import("./pages/TeamsPage.tsx"));
 const ExpertsPage = lazy(() => import("./pages/ExpertsPage.tsx"));
 const ApiKeysPage = lazy(() => import("./pages/ApiKeysPage.tsx"));
+// 通知渠道
+const ChannelsPage = lazy(() => import("./pages/ChannelsPage.tsx"));
 const SettingsPage = lazy(() => import("./pages/SettingsPage.tsx"));
 const AuditPage = lazy(() => import("./pages/AuditPage.tsx"));
 // 问题分类标准 / 分类模型 / 数据导入 / 传感器阈值
@@ -71,6 +91,54 @@ export const navItems: NavItem[] = [
     labelKey: "menu.pool",
     icon: <InboxOutlined />,
     page: PoolPage,
+  },
+  {
+    key: "cases",
+    path: "/cases",
+    permission: "case.read",
+    labelKey: "menu.cases",
+    icon: <FileDoneOutlined />,
+    page: CasesPage,
+  },
+  {
+    key: "consolidation",
+    path: "/consolidation",
+    permission: "consolidation.read",
+    labelKey: "menu.consolidation",
+    icon: <ScheduleOutlined />,
+    page: ConsolidationPage,
+  },
+  {
+    key: "recheck",
+    path: "/recheck",
+    permission: "case.recheck",
+    labelKey: "menu.recheck",
+    icon: <CarryOutOutlined />,
+    page: RecheckPage,
+  },
+  {
+    key: "escalations",
+    path: "/escalations",
+    permission: "escalation.read",
+    labelKey: "menu.escalations",
+    icon: <AlertOutlined />,
+    page: EscalationsPage,
+  },
+  {
+    key: "verification",
+    path: "/verification",
+    permission: "escalation.read",
+    labelKey: "menu.verification",
+    icon: <SafetyCertificateOutlined />,
+    page: VerificationTasksPage,
+  },
+  {
+    key: "interviews",
+    path: "/interviews",
+    permission: "escalation.read",
+    labelKey: "menu.interviews",
+    icon: <CommentOutlined />,
+    page: InterviewsPage,
   },
   {
     key: "imports",
@@ -161,6 +229,22 @@ export const navItems: NavItem[] = [
     page: ApiKeysPage,
   },
   {
+    key: "channels",
+    path: "/channels",
+    permission: "channel.manage",
+    labelKey: "menu.channels",
+    icon: <NotificationOutlined />,
+    page: ChannelsPage,
+  },
+  {
+    key: "loop-settings",
+    path: "/loop-settings",
+    permission: "loop.settings",
+    labelKey: "menu.loopSettings",
+    icon: <ClockCircleOutlined />,
+    page: LoopSettingsPage,
+  },
+  {
     key: "settings",
     path: "/settings",
     permission: "settings.manage",
@@ -177,3 +261,16 @@ export const navItems: NavItem[] = [
     page: AuditPage,
   },
 ];
+
+/**
+ * Roles whose work is the cases handed to them (a responsible unit, the third party, an
+ * expert): they land on 案件办理. Everyone else lands on their first menu item.
+ */
+const caseDeskRoles: readonly Role[] = ["unit", "thirdparty", "expert"];
+
+/** Where a signed-in person lands: by role, not by menu order. */
+export function landingPath(items: readonly NavItem[], roles: readonly string[]): string {
+  const caseDesk = roles.length > 0 && roles.every((r) => (caseDeskRoles as readonly string[]).includes(r));
+  const cases = caseDesk ? items.find((i) => i.key === "cases") : undefined;
+  return cases?.path ?? items[0]?.path ?? "/map";
+}

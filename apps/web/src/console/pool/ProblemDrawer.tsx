@@ -23,12 +23,22 @@ import {
   Timeline,
   Typography,
 } from 'antd';
-import { BranchesOutlined, MergeCellsOutlined, TagsOutlined } from '@ant-design/icons';
-import { isOpenProblem, problemStatusInfo, reportSourceLabels, type ProblemStatus } from '@cityloop/domain';
+import { BranchesOutlined, FileDoneOutlined, MergeCellsOutlined, TagsOutlined } from '@ant-design/icons';
+import { useNavigate } from 'react-router-dom';
+import {
+  caseActionLabels,
+  caseEventLabels,
+  isOpenProblem,
+  problemStatusInfo,
+  reportSourceLabels,
+  type CaseAction,
+  type CaseEventAction,
+  type ProblemStatus,
+} from '@cityloop/domain';
 import { api } from '../api.ts';
 import { fmtTime } from '../hooks.tsx';
 import { useLang } from '../i18n.ts';
-import { useShowError } from '../session.tsx';
+import { useSession, useShowError } from '../session.tsx';
 import { statusColor } from './common.ts';
 import type { CategoryBodyT, MergeBodyT, ProblemDetailT, ProblemPageT, ProblemReportT, SplitBodyT, TaxonomyT } from './types.ts';
 
@@ -54,6 +64,15 @@ export function ProblemDrawer({ id, taxonomy, canManage, onClose, onOpen, onChan
   const [newCategory, setNewCategory] = useState<string | undefined>();
   const [reason, setReason] = useState('');
   const [mergeOpen, setMergeOpen] = useState(false);
+  const navigate = useNavigate();
+  const { can } = useSession();
+  // the pool's own events have their words in pool.actions; the loop's (研判, 交办 … 回头看) are the domain's
+  const eventLabel = (action: string): string => {
+    const own = t(`pool.actions.${action}`, { defaultValue: '' });
+    if (own) return own;
+    const label = caseActionLabels[action as CaseAction] ?? caseEventLabels[action as CaseEventAction];
+    return label ? pick(label) : action;
+  };
 
   useEffect(() => {
     setDetail(null);
@@ -160,6 +179,18 @@ export function ProblemDrawer({ id, taxonomy, canManage, onClose, onOpen, onChan
           <Space size={8} wrap>
             <span data-testid="pool-detail-title">{detail.title}</span>
             {status ? <Tag color={statusColor[status]}>{pick(problemStatusInfo[status])}</Tag> : null}
+            {/* a problem is a case of the loop (the same record): 研判 and what follows happen on its case page */}
+            {can('case.read') && status !== 'merged' ? (
+              <Button
+                size="small"
+                type="primary"
+                icon={<FileDoneOutlined />}
+                onClick={() => navigate(`/cases/${detail.id}`)}
+                data-testid="pool-open-case"
+              >
+                {t(status === 'pending_judgment' && can('case.judge') ? 'pool.judgeCase' : 'pool.openCase')}
+              </Button>
+            ) : null}
           </Space>
         ) : (
           t('pool.detail')
@@ -291,7 +322,7 @@ export function ProblemDrawer({ id, taxonomy, canManage, onClose, onOpen, onChan
               key: `${e.at}-${e.action}`,
               content: (
                 <div>
-                  <Typography.Text strong>{t(`pool.actions.${e.action}`)}</Typography.Text>{' '}
+                  <Typography.Text strong>{eventLabel(e.action)}</Typography.Text>{' '}
                   <Typography.Text type="secondary">
                     {fmtTime(e.at, lang)} · {e.actor === 'anonymous' ? t('pool.anonymous') : e.actor}
                   </Typography.Text>
