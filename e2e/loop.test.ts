@@ -127,11 +127,25 @@ async function choose(page: Page, testId: string, search: string, option = searc
 
 const statusOf = (page: Page) => page.getByTestId('case-header').getByTestId('case-status').innerText();
 
-async function waitForStatus(page: Page, label: string) {
+/** Reloads a page (which does not poll) until the case shows `label`: on a busy machine the answer may trail the click. */
+async function reloadUntilStatus(page: Page, label: string, timeoutMs = 30_000) {
+  const until = Date.now() + timeoutMs;
+  for (;;) {
+    await page.reload();
+    try {
+      await waitForStatus(page, label, 5_000);
+      return;
+    } catch (err) {
+      if (Date.now() > until) throw err;
+    }
+  }
+}
+
+async function waitForStatus(page: Page, label: string, timeout = 15_000) {
   await page.waitForFunction(
     (want) => document.querySelector('[data-testid="case-header"] [data-testid="case-status"]')?.textContent === want,
     label,
-    { timeout: 15_000 },
+    { timeout },
   );
 }
 
@@ -408,11 +422,12 @@ async function loop() {
   assert.match(await p.getByTestId('rc-dialog-case').innerText(), /小区楼道墙体开裂渗水/);
   await shot(p, 'loop-14-thirdparty-relapse.png');
   await p.getByTestId('rc-complete-save').click();
+  // the dialog closes only once the server has answered; a list refresh alone can re-mount the row
+  await p.getByTestId('rc-complete-save').waitFor({ state: 'hidden', timeout: 30_000 });
   await p.getByTestId(`rc-task-${id}`).waitFor({ state: 'detached', timeout: 15_000 });
 
   // the unit: 反弹重开, the history kept, the relapse with its photo and reason; it accepts again
-  await u.reload();
-  await waitForStatus(u, '反弹重开');
+  await reloadUntilStatus(u, '反弹重开');
   const relapse = u.getByTestId('case-event-recheck_relapse');
   await relapse.getByTestId('case-photo').first().waitFor({ timeout: 15_000 });
   assert.equal(await relapse.getByTestId('case-photo').count(), 1, 'the relapse photo shows once');

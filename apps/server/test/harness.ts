@@ -37,8 +37,8 @@ export function testDb(): Promise<Db> {
 export function testApp(): Promise<App> {
   appPromise ??= (async () => {
     const db = await testDb();
-    // Every spec logs in from 127.0.0.1; the per-address ceiling has its own test in meta.spec.ts.
-    const config = loadConfig({ LOG_LEVEL: 'silent', DEMO: '0', DATA_DIR: '/tmp/cityloop-test-unused', LOGIN_RATE_PER_IP: '100000' });
+    // Every spec logs in and uploads from 127.0.0.1; the per-address login ceiling has its own test in meta.spec.ts.
+    const config = loadConfig({ LOG_LEVEL: 'silent', DEMO: '0', DATA_DIR: '/tmp/cityloop-test-unused', LOGIN_RATE_PER_IP: '100000', PUBLIC_RATE_PER_IP: '100000' });
     const app = await buildApp({ config, db, logger: false });
     await app.ready();
     return app;

@@ -286,13 +286,13 @@ async function claim(q: Queryable, pick: string, params: unknown[], lease: { unt
   );
 }
 
-/** Due deliveries (new, or failed and due for a retry) of enabled channels, oldest due first. */
+/** Due deliveries (new, or failed and due for a retry) of enabled channels, oldest due first. A JS date has milliseconds and the database microseconds: a row due within the caller's millisecond is due. */
 export function claimDueDeliveries(q: Queryable, at: Date, limit: number, lease: { until: Date; worker: string }) {
   return claim(
     q,
     `SELECT d.city_id, d.id FROM notification_deliveries d
        JOIN notification_channels c ON c.city_id = d.city_id AND c.id = d.channel_id
-      WHERE d.status IN ('pending', 'failed') AND d.next_attempt_at <= $1 AND c.enabled
+      WHERE d.status IN ('pending', 'failed') AND d.next_attempt_at < $1::timestamptz + interval '1 millisecond' AND c.enabled
       ORDER BY d.next_attempt_at LIMIT $2
       FOR UPDATE OF d SKIP LOCKED`,
     [at, limit],
