@@ -11,6 +11,7 @@ import { systemActor, type Actor } from '../http/actor.ts';
 import { storeUpload } from '../files/service.ts';
 import { submitReport } from '../modules/reports/service.ts';
 import { acceptCase, assignCase, closeCase, judgeCase, reportProgress, submitCloseout } from '../modules/cases/service.ts';
+import { sweepEscalations } from '../modules/escalation/service.ts';
 
 type Stage = 'pool' | 'judged' | 'assigned' | 'in_progress' | 'overdue' | 'pending_verification' | 'closed' | 'low_satisfaction';
 
@@ -111,5 +112,7 @@ export async function seedDemoCases(db: Db, cityId: string): Promise<number> {
     );
     if (c.stage === 'closed') await closeCase(db, office, id, '现场核验合格，同意销号。', ip);
   }
+  // the day's escalation sweep once now, so the late case shows its 一级督办 before the first 09:00 run
+  await sweepEscalations(db, cityId);
   return demoCases.length;
 }
