@@ -26,26 +26,27 @@ export async function lastAuditHash(q: Queryable, cityId: string): Promise<{ seq
   return rows[0];
 }
 
-export async function insertAudit(
-  q: Queryable,
-  row: Omit<AuditRow, 'at'> & { city_id: string; at: string },
-): Promise<void> {
+/** Appends chained rows in one statement (all of one city, one instant). */
+export async function insertAudit(q: Queryable, rows: (Omit<AuditRow, 'at'> & { city_id: string; at: string })[]): Promise<void> {
+  if (rows.length === 0) return;
   await q.query(
     `INSERT INTO audit_events (city_id, seq, at, actor_id, actor_label, action, target_type, target_id, details, ip, prev_hash, hash)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)`,
+     SELECT $1, u.seq, $2::timestamptz, $3::uuid, $4, u.action, u.target_type, u.target_id, u.details::jsonb, u.ip, u.prev_hash, u.hash
+       FROM unnest($5::bigint[], $6::text[], $7::text[], $8::text[], $9::text[], $10::text[], $11::text[], $12::text[])
+            AS u(seq, action, target_type, target_id, details, ip, prev_hash, hash)`,
     [
-      row.city_id,
-      row.seq,
-      row.at,
-      row.actor_id,
-      row.actor_label,
-      row.action,
-      row.target_type,
-      row.target_id,
-      JSON.stringify(row.details),
-      row.ip,
-      row.prev_hash,
-      row.hash,
+      rows[0]!.city_id,
+      rows[0]!.at,
+      rows[0]!.actor_id,
+      rows[0]!.actor_label,
+      rows.map((r) => r.seq),
+      rows.map((r) => r.action),
+      rows.map((r) => r.target_type),
+      rows.map((r) => r.target_id),
+      rows.map((r) => JSON.stringify(r.details)),
+      rows.map((r) => r.ip),
+      rows.map((r) => r.prev_hash),
+      rows.map((r) => r.hash),
     ],
   );
 }

@@ -31,23 +31,39 @@ export interface AuditEntry {
 
 /** Appends one audit event, chained to the city's previous one; answers its sequence number. Call inside the write's transaction. */
 export async function recordAudit(q: Queryable, actor: Actor, entry: AuditEntry): Promise<number> {
+  return (await recordAuditBatch(q, actor, [entry]))[0]!;
+}
+
+/**
+ * Appends events in order, each chained to the one before, under one lock and in one INSERT;
+ * answers their sequence numbers. For writes that record many events at once (a sweep).
+ */
+export async function recordAuditBatch(q: Queryable, actor: Actor, entries: readonly AuditEntry[]): Promise<number[]> {
+  if (entries.length === 0) return [];
   await lockAuditChain(q, actor.cityId);
   const last = await lastAuditHash(q, actor.cityId);
-  const seq = (last?.seq ?? 0) + 1;
-  const prevHash = last?.hash ?? GENESIS;
-  const fields = {
-    seq,
-    at: new Date().toISOString().replace(/Z$/, '000Z'),
-    actor_id: actorId(actor),
-    actor_label: actorLabel(actor),
-    action: entry.action,
-    target_type: entry.targetType ?? null,
-    target_id: entry.targetId ?? null,
-    details: entry.details ?? {},
-    ip: entry.ip ?? null,
-  };
-  await insertAudit(q, { city_id: actor.cityId, ...fields, prev_hash: prevHash, hash: hashOf(prevHash, fields) });
-  return seq;
+  let seq = last?.seq ?? 0;
+  let prevHash = last?.hash ?? GENESIS;
+  const at = new Date().toISOString().replace(/Z$/, '000Z');
+  const rows = entries.map((entry) => {
+    seq += 1;
+    const fields = {
+      seq,
+      at,
+      actor_id: actorId(actor),
+      actor_label: actorLabel(actor),
+      action: entry.action,
+      target_type: entry.targetType ?? null,
+      target_id: entry.targetId ?? null,
+      details: entry.details ?? {},
+      ip: entry.ip ?? null,
+    };
+    const row = { city_id: actor.cityId, ...fields, prev_hash: prevHash, hash: hashOf(prevHash, fields) };
+    prevHash = row.hash;
+    return row;
+  });
+  await insertAudit(q, rows);
+  return rows.map((r) => r.seq);
 }
 
 export async function auditLog(db: Db, actor: Actor, opts: { limit: number; beforeSeq?: number; action?: string }) {

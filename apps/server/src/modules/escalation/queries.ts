@@ -422,39 +422,6 @@ export async function takeUnnotified(q: Queryable, cityId: string, level: number
 
 // ---------------------------------------------------------------- the audit batch
 
-/** The hash of audit event `seq` (the batch's own header row, just written by recordAudit). */
-export async function auditHash(q: Queryable, cityId: string, seq: number): Promise<string> {
-  return (await q.query<{ hash: string }>(`SELECT hash FROM audit_events WHERE city_id = $1 AND seq = $2`, [cityId, seq]))[0]!.hash;
-}
-
-export interface AuditBatchRow {
-  seq: number;
-  action: string;
-  targetId: string;
-  details: string;
-  prevHash: string;
-  hash: string;
-}
-
-/** Appends audit rows computed by the caller (chained after the batch header, under its lock). */
-export async function insertAuditRows(q: Queryable, cityId: string, at: string, rows: AuditBatchRow[]): Promise<void> {
-  await q.query(
-    `INSERT INTO audit_events (city_id, seq, at, actor_id, actor_label, action, target_type, target_id, details, ip, prev_hash, hash)
-     SELECT $1, u.seq, $2::timestamptz, NULL, 'system', u.action, 'problem', u.target_id, u.details::jsonb, NULL, u.prev_hash, u.hash
-       FROM unnest($3::bigint[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[]) AS u(seq, action, target_id, details, prev_hash, hash)`,
-    [
-      cityId,
-      at,
-      rows.map((r) => r.seq),
-      rows.map((r) => r.action),
-      rows.map((r) => r.targetId),
-      rows.map((r) => r.details),
-      rows.map((r) => r.prevHash),
-      rows.map((r) => r.hash),
-    ],
-  );
-}
-
 export interface EventBatchRow {
   id: string;
   problemId: string;

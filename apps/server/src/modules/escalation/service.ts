@@ -16,8 +16,8 @@
  *
  * The record: every escalation created gets a timeline event ('escalated') and its own audit
  * row with the event's digest, exactly as recordCaseEvent writes them (so the discipline
- * role's timeline check covers them), but written in bulk: one recordAudit header per chunk
- * takes the city's audit lock, and the chunk's rows are chained after it in one INSERT each.
+ * role's timeline check covers them), but written in bulk: per chunk, one recordAuditBatch
+ * (a header row and the chunk's rows, one lock, one INSERT) and one INSERT of events.
  * Calling recordCaseEvent per escalation costs four round trips under the city's audit lock
  * per case — fine for a few hundred, hours for a first sweep over a million-case backlog.
  */
@@ -38,19 +38,17 @@ import {
 import type { Db, Queryable } from '../../db/index.ts';
 import { hasRole, systemActor, type Actor } from '../../http/actor.ts';
 import { AppError } from '../../http/errors.ts';
-import { canonical, recordAudit } from '../audit/service.ts';
+import { recordAudit, recordAuditBatch } from '../audit/service.ts';
 import { caseScopeSql } from '../cases/scope.ts';
 import { caseEventDigest } from '../cases/transition.ts';
 import { notifyRole, notifyUnit, notifyUser } from '../notifications/service.ts';
 import { filesOf } from '../../files/service.ts';
 import {
-  auditHash,
   briefCases,
   caseInScope,
   cityZone,
   completeVerificationTask,
   districtLeaders,
-  insertAuditRows,
   insertEventRows,
   insertInterviews,
   interviewEscalationSlice,
@@ -119,70 +117,53 @@ const iso = (d: Date | string | null | undefined) => (d ? new Date(d).toISOStrin
 // ---------------------------------------------------------------- the record of a chunk
 
 /**
- * Timeline events and audit rows for escalations just created, inside the chunk's transaction.
- * The header (recordAudit) takes the city's audit lock; each event's audit row is then chained
- * after it the way recordAudit chains (sha256 of the previous hash and the canonical fields),
- * which the audit chain check and the spec verify.
+ * Timeline events and audit rows for escalations just created, inside the chunk's transaction:
+ * a header row for the sweep, then one chained row per event carrying its digest (as
+ * recordCaseEvent writes them), all appended by the audit module in one batch.
  */
 async function recordEscalationEvents(q: Queryable, cityId: string, created: NewEscalation[], at: Date, sweep: string): Promise<void> {
   if (created.length === 0) return;
   const byReason: Record<string, number> = {};
   for (const e of created) byReason[e.reason] = (byReason[e.reason] ?? 0) + 1;
-  const headerSeq = await recordAudit(q, systemActor(cityId), {
-    action: 'escalation.created',
-    targetType: 'city',
-    targetId: cityId,
-    details: { sweep, count: created.length, byReason },
-  });
-  let prevHash = await auditHash(q, cityId, headerSeq);
-  const auditAt = new Date().toISOString().replace(/Z$/, '000Z');
   const eventAt = at.toISOString();
-  const audits = [];
-  const events = [];
-  let seq = headerSeq;
-  for (const e of created) {
-    seq += 1;
-    const eventId = crypto.randomUUID();
-    const details = JSON.parse(
-      JSON.stringify({ escalationId: e.id, level: e.level, reason: e.reason, periodKey: e.period_key, ...e.details }),
-    ) as Record<string, unknown>;
-    const digest = caseEventDigest({
-      eventId,
-      problemId: e.problem_id,
-      action: 'escalated',
-      from: e.status,
-      to: e.status,
-      actorId: null,
-      actorLabel: 'system',
-      at: eventAt,
-      note: null,
-      details,
-    });
-    const fields = {
-      seq,
-      at: auditAt,
-      actor_id: null,
-      actor_label: 'system',
+  const events = created.map((e) => ({
+    id: crypto.randomUUID(),
+    problemId: e.problem_id,
+    action: 'escalated',
+    status: e.status,
+    details: JSON.parse(JSON.stringify({ escalationId: e.id, level: e.level, reason: e.reason, periodKey: e.period_key, ...e.details })) as Record<string, unknown>,
+  }));
+  const seqs = await recordAuditBatch(q, systemActor(cityId), [
+    { action: 'escalation.created', targetType: 'city', targetId: cityId, details: { sweep, count: created.length, byReason } },
+    ...events.map((e) => ({
       action: 'case.escalated',
-      target_type: 'problem',
-      target_id: e.problem_id,
-      details: { eventId, from: e.status, to: e.status, digest },
-      ip: null,
-    };
-    const hash = crypto.createHash('sha256').update(prevHash).update(canonical(fields)).digest('hex');
-    audits.push({ seq, action: fields.action, targetId: e.problem_id, details: JSON.stringify(fields.details), prevHash, hash });
-    events.push({
-      id: eventId,
-      problemId: e.problem_id,
-      action: 'escalated',
-      status: e.status,
-      details: JSON.stringify(details),
-      auditSeq: seq,
-    });
-    prevHash = hash;
-  }
-  await insertAuditRows(q, cityId, auditAt, audits);
-  await insertEventRows(q, cityId, eventAt, events);
+      targetType: 'problem',
+      targetId: e.problemId,
+      details: {
+        eventId: e.id,
+        from: e.status,
+        to: e.status,
+        digest: caseEventDigest({
+          eventId: e.id,
+          problemId: e.problemId,
+          action: 'escalated',
+          from: e.status,
+          to: e.status,
+          actorId: null,
+          actorLabel: 'system',
+          at: eventAt,
+          note: null,
+          details: e.details,
+        }),
+      },
+    })),
+  ]);
+  await insertEventRows(
+    q,
+    cityId,
+    eventAt,
+    events.map((e, i) => ({ ...e, details: JSON.stringify(e.details), auditSeq: seqs[i + 1]! })),
+  );
 }
 
 /**
