@@ -435,7 +435,7 @@ export async function decideExtension(db: Db, actor: Actor, id: string, body: Ex
   const chosen = body.newDay ? await endOfCityDay(db, actor.cityId, body.newDay) : null;
   await db.tx(async (q) => {
     const c = await lockCase(q, actor, id);
-    const proposed = (await q.query<{ d: Date | null }>(`SELECT extension_proposed_deadline AS d FROM problems WHERE city_id = $1 AND id = $2`, [actor.cityId, id]))[0]?.d;
+    const proposed = c.extension_proposed_deadline;
     const note = body.note?.trim() || null;
     let title: string;
     if (body.decision === 'refuse') {
@@ -487,12 +487,11 @@ export async function submitCloseout(db: Db, actor: Actor, id: string, body: Clo
     });
     if (satisfactionForcesRework(body.satisfactionScore)) {
       // §6.4: satisfaction under 80% forces re-rectification — the platform sends it back at once.
-      const current = (await q.query<{ n: number }>(`SELECT return_count AS n FROM problems WHERE city_id = $1 AND id = $2`, [actor.cityId, id]))[0]!.n;
       await applyCaseTransition(q, systemActor(actor.cityId), id, 'reopen_low_satisfaction', {
         evidence: { satisfactionScore: body.satisfactionScore },
         reason: `群众满意度 ${body.satisfactionScore}% 低于 80%，须重新整改`,
         ip,
-        set: { return_count: current + 1 },
+        increment: ['return_count'],
       });
       await notifyUnit(q, actor.cityId, out.case.responsible_unit_id!, {
         kind: 'case.returned',
@@ -533,8 +532,7 @@ export async function closeCase(db: Db, actor: Actor, id: string, note: string |
 
 export async function returnCase(db: Db, actor: Actor, id: string, reason: string, ip: string, now = new Date()): Promise<CaseDetailT> {
   await db.tx(async (q) => {
-    const current = (await q.query<{ n: number }>(`SELECT return_count AS n FROM problems WHERE city_id = $1 AND id = $2 FOR UPDATE`, [actor.cityId, id]))[0]?.n ?? 0;
-    const out = await applyCaseTransition(q, actor, id, 'return', { reason, ip, set: { return_count: current + 1 } });
+    const out = await applyCaseTransition(q, actor, id, 'return', { reason, ip, increment: ['return_count'] });
     await notifyUnit(q, actor.cityId, out.case.responsible_unit_id!, { kind: 'case.returned', title: `销号申请被退回：${out.case.title}`, body: reason, problemId: id });
   });
   return caseDetail(db, actor, id, now);

@@ -36,10 +36,14 @@ export interface LockedCase {
   closeout: Record<string, unknown> | null;
   satisfaction: number | null;
   notice_no: string | null;
+  return_count: number;
+  reopen_count: number;
+  extension_proposed_deadline: Date | null;
 }
 
 const lockedColumns = `id, status, title, responsible_unit_id, cooperating_unit_ids, lead_leader_id, deadline, legacy,
-  risk_level, subcategory_code, closeout, satisfaction, notice_no`;
+  risk_level, subcategory_code, closeout, satisfaction, notice_no, return_count, reopen_count,
+  extension_proposed_deadline`;
 
 /**
  * Locks the case for this transaction, if the actor may see it; else `resource.not_found`
@@ -75,6 +79,8 @@ export interface TransitionInput {
   reason?: string | null;
   /** columns of `problems` to set along with the status (trusted: never from a request body directly) */
   set?: Record<string, unknown>;
+  /** counters that go up by one with this transition (a return, a reopening counted against the unit) */
+  increment?: readonly ('return_count' | 'reopen_count')[];
   /** what the timeline keeps besides the evidence (e.g. file ids, the task that led here) */
   details?: Record<string, unknown>;
   ip?: string | null;
@@ -117,6 +123,7 @@ export async function applyCaseTransition(
     values.push(v !== null && typeof v === 'object' && !(v instanceof Date) && !Array.isArray(v) ? JSON.stringify(v) : v);
     assignments.push(`${col} = $${values.length}`);
   }
+  for (const col of input.increment ?? []) assignments.push(`${col} = ${col} + 1`);
   await q.query(`UPDATE problems SET ${assignments.join(', ')} WHERE city_id = $1 AND id = $2`, values);
 
   const eventId = await insertCaseEvent(q, actor, {

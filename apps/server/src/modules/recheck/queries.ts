@@ -114,14 +114,13 @@ export async function cancelOpenRechecks(q: Queryable, cityId: string, problemId
 }
 
 export interface CaseFactsRow {
-  reopen_count: number;
   subcategory_code: string | null;
   deadline_spec: Record<string, unknown> | null;
 }
 
-export async function caseFacts(q: Queryable, cityId: string, problemId: string, forUpdate = false): Promise<CaseFactsRow | undefined> {
+export async function caseFacts(q: Queryable, cityId: string, problemId: string): Promise<CaseFactsRow | undefined> {
   const rows = await q.query<CaseFactsRow>(
-    `SELECT reopen_count, subcategory_code, deadline_spec FROM problems WHERE city_id = $1 AND id = $2 ${forUpdate ? 'FOR UPDATE' : ''}`,
+    `SELECT subcategory_code, deadline_spec FROM problems WHERE city_id = $1 AND id = $2`,
     [cityId, problemId],
   );
   return rows[0];

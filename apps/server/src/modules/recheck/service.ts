@@ -289,15 +289,15 @@ async function reopen(
   action: 'recheck_relapse' | 'reopen_low_satisfaction',
   input: { evidence: TransitionInput['evidence']; reason: string | null; deadline: Date | null; set?: Record<string, unknown>; details: Record<string, unknown>; ip: string },
 ) {
-  // Visibility first (404 outside one's scope), then the count under the same row lock.
-  await lockCase(q, actor, problemId);
-  const facts = (await caseFacts(q, actor.cityId, problemId, true))!;
+  // Visibility first (404 outside one's scope); the count is read under the same row lock.
+  const c = await lockCase(q, actor, problemId);
   const out = await applyCaseTransition(q, actor, problemId, action, {
     evidence: input.evidence,
     reason: input.reason,
     ip: input.ip,
-    set: { reopen_count: facts.reopen_count + 1, ...(input.deadline ? { deadline: input.deadline } : {}), ...(input.set ?? {}) },
-    details: { ...input.details, reopenCount: facts.reopen_count + 1, deadline: input.deadline?.toISOString() ?? null },
+    increment: ['reopen_count'],
+    set: { ...(input.deadline ? { deadline: input.deadline } : {}), ...(input.set ?? {}) },
+    details: { ...input.details, reopenCount: c.reopen_count + 1, deadline: input.deadline?.toISOString() ?? null },
   });
   return out;
 }
