@@ -3,6 +3,7 @@
  * in the city's time zone, thumbnails, uploads and the inline error of an action.
  */
 import { createContext, useContext, useState } from 'react';
+import { Link } from 'react-router-dom';
 import { Alert, App as AntApp, Button, Image, Space, Tag, Upload, type UploadFile } from 'antd';
 import { PaperClipOutlined, PlusOutlined } from '@ant-design/icons';
 import { caseStateInfo, endOfLocalDay, localDate, riskLevelLabels, type CaseState, type RiskLevel } from '@cityloop/domain';
@@ -34,6 +35,29 @@ export function RiskTag({ level }: { level: RiskLevel | null | undefined }) {
     <Tag color={riskColor[level]} style={{ marginInlineEnd: 0 }} data-testid="case-risk">
       {pick(riskLevelLabels[level])}
     </Tag>
+  );
+}
+
+/** A case in a table of other things (escalations, tasks): its title as a link, its state, 滞后 and risk. */
+export function CaseCell(props: {
+  problemId: string;
+  title: string;
+  caseStatus: string;
+  overdue: boolean;
+  riskLevel: RiskLevel | null;
+  testId: string;
+}) {
+  return (
+    <Space orientation="vertical" size={2}>
+      <Link to={`/cases/${props.problemId}`} data-testid={props.testId}>
+        {props.title}
+      </Link>
+      <Space size={4} wrap>
+        <StatusTag status={props.caseStatus} />
+        {props.overdue ? <OverdueTag /> : null}
+        <RiskTag level={props.riskLevel} />
+      </Space>
+    </Space>
   );
 }
 

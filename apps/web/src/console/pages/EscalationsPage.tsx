@@ -11,7 +11,7 @@ import { ReloadOutlined } from '@ant-design/icons';
 import { useLang } from '../i18n.ts';
 import { useSession } from '../session.tsx';
 import { fmtTime, PageHead, useFetch } from '../hooks.tsx';
-import { fmtDeadline, OverdueTag, RiskTag, StatusTag, useTimeZone } from '../cases/common.tsx';
+import { CaseCell, fmtDeadline, RiskTag, StatusTag, useTimeZone } from '../cases/common.tsx';
 import { LevelTag, type EscalationT, type OverdueCaseT, type Page, type UnitSummaryT } from '../escalation/common.tsx';
 import '../escalation/strings.ts';
 
@@ -164,18 +164,7 @@ function ListTab({
           {
             title: t('esc.case'),
             key: 'case',
-            render: (_, e) => (
-              <Space orientation="vertical" size={2}>
-                <Link to={`/cases/${e.problemId}`} data-testid="esc-case">
-                  {e.title}
-                </Link>
-                <Space size={4} wrap>
-                  <StatusTag status={e.caseStatus} />
-                  {e.overdue ? <OverdueTag /> : null}
-                  <RiskTag level={e.riskLevel} />
-                </Space>
-              </Space>
-            ),
+            render: (_, e) => <CaseCell {...e} testId="esc-case" />,
           },
           { title: t('esc.unit'), key: 'unit', width: 160, render: (_, e) => e.unit.name },
           { title: t('esc.level'), key: 'level', width: 90, render: (_, e) => <LevelTag level={e.level} /> },

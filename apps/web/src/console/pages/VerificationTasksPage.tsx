@@ -5,24 +5,13 @@
  * and photos. A unit sees the checks of its own cases.
  */
 import { useState } from 'react';
-import { Link } from 'react-router-dom';
 import { App as AntApp, Alert, Button, Form, Input, Modal, Radio, Segmented, Space, Table, Tag, Typography } from 'antd';
 import { addCalendarDays } from '@cityloop/domain';
 import { useLang } from '../i18n.ts';
 import { api } from '../api.ts';
 import { useSession } from '../session.tsx';
 import { fmtTime, PageHead, requiredRule, useFetch } from '../hooks.tsx';
-import {
-  CaseError,
-  FileIdsInput,
-  fmtDeadline,
-  OverdueTag,
-  RiskTag,
-  StatusTag,
-  Thumbs,
-  UploadBusyContext,
-  useTimeZone,
-} from '../cases/common.tsx';
+import { CaseCell, CaseError, FileIdsInput, fmtDeadline, Thumbs, UploadBusyContext, useTimeZone } from '../cases/common.tsx';
 import type { Page, VerificationTaskT } from '../escalation/common.tsx';
 import '../escalation/strings.ts';
 
@@ -143,18 +132,7 @@ export default function VerificationTasksPage() {
           {
             title: t('esc.case'),
             key: 'case',
-            render: (_, r) => (
-              <Space orientation="vertical" size={2}>
-                <Link to={`/cases/${r.problemId}`} data-testid="verify-case">
-                  {r.title}
-                </Link>
-                <Space size={4} wrap>
-                  <StatusTag status={r.caseStatus} />
-                  {r.overdue ? <OverdueTag /> : null}
-                  <RiskTag level={r.riskLevel} />
-                </Space>
-              </Space>
-            ),
+            render: (_, r) => <CaseCell {...r} testId="verify-case" />,
           },
           { title: t('esc.unit'), key: 'unit', width: 150, render: (_, r) => r.unit?.name ?? '' },
           {
