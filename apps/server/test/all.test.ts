@@ -24,6 +24,7 @@ const specs: Record<string, () => Promise<unknown>> = {
   hotline: () => import('./hotline.spec.ts'),
   uploads: () => import('./uploads.spec.ts'),
   intake: () => import('./intake.spec.ts'),
+  places: () => import('./places.spec.ts'),
   pool: () => import('./pool.spec.ts'),
   notifications: () => import('./notifications.spec.ts'),
   jobs: () => import('./jobs.spec.ts'),

@@ -13,3 +13,4 @@ export * from './caseStateMachine.ts';
 export * from './random.ts';
 export * from './recheck.ts';
 export * from './escalation.ts';
+export * from './gazetteer.ts';

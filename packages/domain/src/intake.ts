@@ -50,6 +50,8 @@ export const problemEventActions = [
   'split_into',
   'category_overridden',
   'status_changed',
+  /** the office set the point of a clue that came without one (需定位), or corrected it */
+  'located',
   ...caseActions,
   ...caseEventActions,
 ] as const;

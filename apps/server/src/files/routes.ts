@@ -1,12 +1,13 @@
 import type { App } from '../http/app.ts';
 import { AppError } from '../http/errors.ts';
+import { publicRateLimit } from '../http/rate.ts';
 import { contentDisposition } from '../documents/download.ts';
 import { EvidenceFile, FileIdParams, Upload } from './schemas.ts';
 import { evidenceBlob, publicBlob, storeEvidence, storeUpload } from './service.ts';
 
 export default async function fileRoutes(app: App) {
   // Signed-in staff and API keys are not limited; anonymous citizens are, per address.
-  const publicRate = { max: app.config.PUBLIC_RATE_PER_IP, timeWindow: '1 minute', allowList: (req: { actor?: { kind: string } }) => !!req.actor && req.actor.kind !== 'anonymous' };
+  const publicRate = publicRateLimit(app);
 
   app.post(
     '/uploads',

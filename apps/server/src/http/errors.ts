@@ -47,6 +47,8 @@ export const errorCatalogue = {
   'report.not_found': { status: 404, zh: '没有这个受理编号', en: 'No report with this ticket number' },
   'problem.bad_merge': { status: 409, zh: '不能合并：目标问题已合并、已关闭或就是本问题', en: 'Cannot merge: the target is this problem, merged or closed' },
   'problem.bad_split': { status: 422, zh: '拆分的线索须属于本问题，且不能全部拆出', en: 'Split reports must belong to this problem, and not all of them' },
+  'problem.not_locatable': { status: 409, zh: '只有待研判的问题可以设置位置', en: 'Only a problem pending judgment can be located' },
+  'problem.needs_location': { status: 409, zh: '该问题尚未定位，请先在问题池中设置位置', en: 'The problem has no location yet; set it in the pool first' },
   'problem.not_open': { status: 409, zh: '问题已关闭或已合并，不能修改', en: 'The problem is closed or merged and cannot be changed' },
   'case.invalid_transition': { status: 409, zh: '案件当前状态下不能执行此操作（可能已被他人处理，请刷新）', en: 'This action is not possible in the case\'s current state (someone may have acted first; reload)' },
   'case.forbidden': { status: 403, zh: '您的角色不能对案件执行此操作', en: 'Your role may not take this action on the case' },

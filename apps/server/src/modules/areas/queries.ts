@@ -120,3 +120,60 @@ export async function countAreasByLevel(q: Queryable, cityId: string): Promise<R
   );
   return Object.fromEntries(rows.map((r) => [r.level, r.n]));
 }
+
+export interface GazetteerRow extends AreaRow {
+  /** a point inside the area (ST_PointOnSurface), for placing a clue the address names */
+  lng: number;
+  lat: number;
+}
+
+const gazetteerCols = `${summaryCols}, ST_X(ST_PointOnSurface(geom)) AS lng, ST_Y(ST_PointOnSurface(geom)) AS lat`;
+
+/**
+ * The areas whose name, or its core (`area_name_core`), is one of `keys`, and all their
+ * parents (for the paths and for judging which of them the text means). Both lookups are
+ * index scans (migration 017); the parents are at most four steps up.
+ */
+export async function areasNamedBy(q: Queryable, cityId: string, keys: string[]): Promise<GazetteerRow[]> {
+  if (keys.length === 0) return [];
+  return q.query<GazetteerRow>(
+    `WITH RECURSIVE hit AS (
+       SELECT id, parent_id, 0 AS depth FROM areas
+        WHERE city_id = $1 AND (name = ANY($2::text[]) OR area_name_core(name) = ANY($2::text[]))
+       UNION
+       SELECT a.id, a.parent_id, h.depth + 1 FROM areas a JOIN hit h ON a.city_id = $1 AND a.id = h.parent_id
+        WHERE h.depth < 5)
+     SELECT ${gazetteerCols} FROM areas
+      WHERE city_id = $1 AND id IN (SELECT id FROM hit)
+      ORDER BY ${levelOrder}, code
+      LIMIT 2000`,
+    [cityId, keys],
+  );
+}
+
+/** Areas by id with their points (to finish the paths of name-search hits). */
+export async function areasWithPoints(q: Queryable, cityId: string, ids: string[]): Promise<GazetteerRow[]> {
+  if (ids.length === 0) return [];
+  return q.query<GazetteerRow>(`SELECT ${gazetteerCols} FROM areas WHERE city_id = $1 AND id = ANY($2::uuid[])`, [cityId, ids]);
+}
+
+/**
+ * Areas whose name contains `text` (what a person types into the picker, `康丰`, `淮河`),
+ * with their parents; grid cells only when asked for by a name that is not just digits.
+ * Shorter names (closer to what was typed) and coarser levels first.
+ */
+export async function areasNameContains(q: Queryable, cityId: string, text: string, limit: number): Promise<GazetteerRow[]> {
+  return q.query<GazetteerRow>(
+    `WITH RECURSIVE hit AS (
+       SELECT id, parent_id, 0 AS depth FROM (
+         SELECT id, parent_id FROM areas
+          WHERE city_id = $1 AND strpos(name, $2) > 0 AND level <> 'grid'
+          ORDER BY length(name), ${levelOrder}, code
+          LIMIT $3) h0
+       UNION
+       SELECT a.id, a.parent_id, h.depth + 1 FROM areas a JOIN hit h ON a.city_id = $1 AND a.id = h.parent_id
+        WHERE h.depth < 5)
+     SELECT ${gazetteerCols} FROM areas WHERE city_id = $1 AND id IN (SELECT id FROM hit)`,
+    [cityId, text, limit],
+  );
+}

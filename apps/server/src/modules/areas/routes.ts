@@ -9,8 +9,11 @@ import {
   ImportResult,
   LocateQuery,
   LocateResult,
+  PlaceSearchQuery,
+  PlaceSearchResult,
 } from './schemas.ts';
-import { areaCollection, getArea, importAreas, locate, renameArea } from './service.ts';
+import { areaCollection, getArea, importAreas, locate, renameArea, searchPlaces } from './service.ts';
+import { publicRateLimit } from '../../http/rate.ts';
 
 export default async function areaRoutes(app: App) {
   // Imports arrive as files: read the body as text and judge it ourselves, so a
@@ -32,6 +35,21 @@ export default async function areaRoutes(app: App) {
       schema: { tags: ['areas'], summary: 'Which areas contain a point (片区 … 单元网格)', querystring: LocateQuery, response: { 200: LocateResult } },
     },
     async (request) => locate(app.db, request.actor.cityId, request.query.lng, request.query.lat),
+  );
+  app.get(
+    '/areas/search',
+    {
+      config: { permission: 'area.locate', rateLimit: publicRateLimit(app) },
+      schema: {
+        tags: ['areas'],
+        summary: 'Find areas by name or address (the /report picker’s search)',
+        description:
+          'Areas the text names (in full, with another suffix such as 办事处/村, or by the bare core; a parent named in the text decides between namesakes), then areas whose name contains it. Each with its path from the 片区 and a point inside it. At most 10.',
+        querystring: PlaceSearchQuery,
+        response: { 200: PlaceSearchResult },
+      },
+    },
+    async (request) => ({ places: await searchPlaces(app.db, request.actor.cityId, request.query.q) }),
   );
   app.get(
     '/areas/:id',

@@ -17,6 +17,12 @@ export const AreaSummary = Type.Object(
 );
 export type AreaSummaryT = Static<typeof AreaSummary>;
 
+/** Where a problem or case lies: its areas from the 片区 down (as far as known), each with its level. */
+export const AreaPath = Type.Array(
+  Type.Object({ id: Type.String(), level: AreaLevel, code: Type.String(), name: Type.String(), nameEn: Type.String() }),
+  { $id: 'AreaPath' },
+);
+
 const Geometry = Type.Object({ type: Type.String(), coordinates: Type.Array(Type.Any()) });
 
 export const AreaFeature = Type.Object({
@@ -80,3 +86,32 @@ export const ImportResult = Type.Object({
   byLevel: Type.Record(Type.String(), Type.Integer()),
 });
 export type ImportResultT = Static<typeof ImportResult>;
+
+export const PlaceSearchQuery = Type.Object({
+  q: Type.String({ minLength: 1, maxLength: 100, description: 'an area name, part of one, or an address (郑州市二七区淮河路街道康丰社区)' }),
+  city: Type.Optional(Type.String()),
+});
+
+const PathArea = Type.Object({ id: Type.String(), level: AreaLevel, code: Type.String(), name: Type.String(), nameEn: Type.String() });
+
+/** An area found by name: where it sits and a point inside it. */
+export const Place = Type.Object(
+  {
+    id: Type.String(),
+    level: AreaLevel,
+    code: Type.String(),
+    name: Type.String(),
+    nameEn: Type.String(),
+    /** 片区 → … → this area */
+    path: Type.Array(PathArea),
+    /** the path as written on notices: 二七片区·二七区·淮河路街道·康丰社区 */
+    pathText: Type.String(),
+    /** a point inside the area (PostGIS ST_PointOnSurface), WGS-84 */
+    point: Type.Object({ lng: Type.Number(), lat: Type.Number() }),
+    matched: Type.String({ description: 'the text the area was found by' }),
+    kind: Type.Enum(['full', 'suffixed', 'bare', 'contains'], { description: 'named in full, with another suffix (管城区), by its bare core (淮河路), or contains what was typed' }),
+  },
+  { $id: 'Place' },
+);
+
+export const PlaceSearchResult = Type.Object({ places: Type.Array(Place) });

@@ -1,6 +1,13 @@
 import {
   areaGeometryProblems,
   areaLevels,
+  areaPath,
+  bestPlaceMatches,
+  formatAreaPath,
+  matchPlaceNames,
+  normalisePlaceText,
+  placeNameKeys,
+  type PlaceMatchKind,
   isValidAreaCode,
   isValidParentLevel,
   levelRank,
@@ -14,6 +21,8 @@ import {
   areaById,
   areasByCodes,
   areasContaining,
+  areasNameContains,
+  areasNamedBy,
   invalidGeometries,
   listAreas,
   updateArea,
@@ -21,6 +30,7 @@ import {
   type AreaImportRow,
   type AreaRow,
   type AreaGeoRow,
+  type GazetteerRow,
 } from './queries.ts';
 import type { AreaListQueryT, AreaSummaryT, AreaUpdateBodyT, ImportQueryT, ImportResultT } from './schemas.ts';
 
@@ -179,4 +189,91 @@ export async function importAreas(db: Db, actor: Actor, text: string, defaults: 
     await recordAudit(q, actor, { action: 'area.import', targetType: 'area', details: { created, updated, byLevel }, ip });
     return { created, updated, byLevel };
   });
+}
+
+// ---------------------------------------------------------------- gazetteer
+
+/** One area as a place: what it is called, where it sits (片区 → itself) and a point inside it. */
+export interface LocatedPlace {
+  id: string;
+  level: AreaLevel;
+  code: string;
+  name: string;
+  nameEn: string;
+  /** the areas from the 片区 down to this one */
+  path: { id: string; level: AreaLevel; code: string; name: string; nameEn: string }[];
+  /** the path as people write it: 二七片区·二七区·淮河路街道·康丰社区 */
+  pathText: string;
+  /** a point inside the area (ST_PointOnSurface), WGS-84 */
+  point: { lng: number; lat: number };
+  /** the text it was found by, and how (in full, with another suffix, bare core, or contained) */
+  matched: string;
+  kind: PlaceMatchKind | 'contains';
+}
+
+function placeOf(row: GazetteerRow, rows: GazetteerRow[], matched: string, kind: LocatedPlace['kind']): LocatedPlace {
+  const path = areaPath(row.id, rows.map((r) => ({ ...r, parentId: r.parent_id }))).map((a) => ({ id: a.id, level: a.level, code: a.code, name: a.name, nameEn: a.name_en }));
+  return {
+    id: row.id,
+    level: row.level,
+    code: row.code,
+    name: row.name,
+    nameEn: row.name_en,
+    path,
+    pathText: formatAreaPath(path.map((a) => a.name)),
+    point: { lng: Number(row.lng), lat: Number(row.lat) },
+    matched,
+    kind,
+  };
+}
+
+async function gazetteerMatches(q: Queryable, cityId: string, text: string) {
+  const rows = await areasNamedBy(q, cityId, placeNameKeys(text));
+  const areas = rows.map((r) => ({ id: r.id, level: r.level, name: r.name, parentId: r.parent_id }));
+  const ranked = matchPlaceNames(text, areas);
+  return { rows, areas, ranked };
+}
+
+/**
+ * Which of the city's areas a free text names (an address such as
+ * `郑州市二七区淮河路街道康丰社区12号`, or just `康丰社区`): the best match with its path
+ * and a point inside it; several when the text cannot tell them apart (e.g. two 康丰社区
+ * and no parent named); none when it names no area. The rules are the domain's
+ * (`matchPlaceNames`, `bestPlaceMatches`); this fetches the candidates by index.
+ */
+export async function locateByName(q: Queryable, cityId: string, text: string): Promise<LocatedPlace[]> {
+  const { rows, areas, ranked } = await gazetteerMatches(q, cityId, text);
+  const byId = new Map(rows.map((r) => [r.id, r]));
+  return bestPlaceMatches(ranked, areas).map((m) => placeOf(byId.get(m.areaId)!, rows, m.matched, m.kind));
+}
+
+/** At most this many answers to one search (the picker's list). */
+export const placeSearchLimit = 10;
+
+/**
+ * The /report picker's search (public): areas named in the text, best first, then areas
+ * whose name contains what was typed (`康丰` → 康丰社区). Grid cells only by their full name.
+ */
+export async function searchPlaces(db: Db, cityId: string, text: string, limit = placeSearchLimit): Promise<LocatedPlace[]> {
+  const t = normalisePlaceText(text);
+  if (!t) return [];
+  const { rows, ranked } = await gazetteerMatches(db, cityId, t);
+  const byId = new Map(rows.map((r) => [r.id, r]));
+  const out = ranked.slice(0, limit).map((m) => placeOf(byId.get(m.areaId)!, rows, m.matched, m.kind));
+  if (out.length < limit && [...t].length <= 50) {
+    const seen = new Set(out.map((p) => p.id));
+    const more = await areasNameContains(db, cityId, t, limit);
+    const hits = more
+      .filter((r) => !seen.has(r.id) && r.name.includes(t) && r.level !== 'grid')
+      .sort((a, b) => a.name.length - b.name.length || levelRank(a.level) - levelRank(b.level) || a.code.localeCompare(b.code));
+    for (const r of hits.slice(0, limit - out.length)) out.push(placeOf(r, more, t, 'contains'));
+  }
+  return out;
+}
+
+/** The ids of the areas containing a point, by level (片区 … 单元网格); no `district` = outside the city. */
+export async function areaIdsAt(q: Queryable, cityId: string, lng: number, lat: number): Promise<Partial<Record<AreaLevel, string>>> {
+  const areas: Partial<Record<AreaLevel, string>> = {};
+  for (const a of await areasContaining(q, cityId, lng, lat)) areas[a.level] ??= a.id;
+  return areas;
 }

@@ -1,14 +1,18 @@
 import type { Queryable } from '../../db/index.ts';
 import type { Actor } from '../../http/actor.ts';
 import { caseScopeSql } from './scope.ts';
+import { areaPathSql, type AreaPathItem } from '../areas/sql.ts';
 
 export interface CaseRow {
   id: string;
   title: string;
   status: string;
   address: string | null;
-  lng: number;
-  lat: number;
+  /** null while the case needs a location */
+  lng: number | null;
+  lat: number | null;
+  location_from: 'report' | 'address' | 'office' | 'none';
+  area_path: AreaPathItem[];
   subcategory_code: string | null;
   category_code: string | null;
   risk_level: 'red' | 'yellow' | 'green' | null;
@@ -41,7 +45,8 @@ export interface CaseRow {
   updated_at: Date;
 }
 
-const caseColumns = `p.id, p.title, p.status, p.address, ST_X(p.geom) AS lng, ST_Y(p.geom) AS lat,
+const caseColumns = `p.id, p.title, p.status, p.address, ST_X(p.geom) AS lng, ST_Y(p.geom) AS lat, p.location_from,
+  ${areaPathSql('p')} AS area_path,
   p.subcategory_code, p.category_code, p.risk_level, p.risk_scores,
   p.responsible_unit_id, ru.name AS responsible_unit_name, p.proposed_unit_id, pu.name AS proposed_unit_name,
   p.cooperating_unit_ids, p.lead_leader_id, ll.display_name AS lead_leader_name, p.requirement,

@@ -1,5 +1,6 @@
 import { Type, type Static } from 'typebox';
 import { caseActions, caseStates, deadlineUnits, problemEventActions, riskLevels } from '@cityloop/domain';
+import { AreaPath } from '../areas/schemas.ts';
 
 const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(t: T) => Type.Union([Type.Null(), t]);
 const Uuid = Type.String({ format: 'uuid' });
@@ -109,6 +110,10 @@ export const CaseSummary = Type.Object(
     riskLevel: Nullable(Type.Enum([...riskLevels])),
     subcategoryCode: Nullable(Type.String()),
     address: Nullable(Type.String()),
+    /** 片区·区县·街道·社区·网格, as far as known (empty while it needs a location and no area is known) */
+    areaPathText: Type.String(),
+    /** 需定位: no point yet; it cannot be assigned until the office sets one */
+    needsLocation: Type.Boolean(),
     responsibleUnit: Nullable(Named),
     noticeNo: Nullable(Type.String()),
     deadline: Nullable(Type.String()),
@@ -184,8 +189,16 @@ export const CaseDetail = Type.Object(
     /** 三级督办: the highest open escalation level, 0 when none */
     escalationLevel: Type.Integer({ minimum: 0, maximum: 3 }),
     address: Nullable(Type.String()),
-    lng: Type.Number(),
-    lat: Type.Number(),
+    /** null while the case needs a location (需定位) */
+    lng: Nullable(Type.Number()),
+    lat: Nullable(Type.Number()),
+    needsLocation: Type.Boolean(),
+    /** where the point came from: a report (given, photo), the area its address names (approximate), the office, none yet */
+    locationFrom: Type.Enum(['report', 'address', 'office', 'none']),
+    /** its areas from the 片区 down to the grid cell */
+    areaPath: AreaPath,
+    /** the same as written on the notice: 二七片区·二七区·淮河路街道·康丰社区·网格0003 */
+    areaPathText: Type.String(),
     subcategoryCode: Nullable(Type.String()),
     categoryCode: Nullable(Type.String()),
     riskLevel: Nullable(Type.Enum([...riskLevels])),

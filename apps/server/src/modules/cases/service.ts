@@ -10,6 +10,7 @@ import {
   caseEventLabels,
   caseStateInfo,
   endOfLocalDay,
+  formatAreaPath,
   isOverdueCase,
   localDate,
   publicText,
@@ -90,6 +91,7 @@ function labelOfEvent(action: string): { zh: string; en: string } {
       split_from: { zh: '拆分自', en: 'Split from' },
       split_into: { zh: '拆分出', en: 'Split into' },
       category_overridden: { zh: '调整分类', en: 'Category changed' },
+      located: { zh: '设置位置', en: 'Located' },
       status_changed: { zh: '状态变更', en: 'Status changed' },
     }[action] ?? { zh: action, en: action }
   );
@@ -108,6 +110,8 @@ function summary(r: CaseRow, now: Date, escalationLevel: number): CaseSummaryT {
     riskLevel: r.risk_level,
     subcategoryCode: r.subcategory_code,
     address: r.address,
+    areaPathText: formatAreaPath(r.area_path.map((a) => a.name)),
+    needsLocation: r.lng === null,
     responsibleUnit: r.responsible_unit_id ? { id: r.responsible_unit_id, name: r.responsible_unit_name ?? '' } : null,
     noticeNo: r.notice_no,
     deadline: iso(r.deadline),
@@ -190,6 +194,10 @@ export async function caseDetail(db: Db, actor: Actor, id: string, now = new Dat
     address: r.address,
     lng: r.lng,
     lat: r.lat,
+    needsLocation: r.lng === null,
+    locationFrom: r.location_from,
+    areaPath: r.area_path,
+    areaPathText: formatAreaPath(r.area_path.map((a) => a.name)),
     subcategoryCode: r.subcategory_code,
     categoryCode: r.category_code,
     riskLevel: r.risk_level,
@@ -358,6 +366,8 @@ export async function assignCase(db: Db, actor: Actor, id: string, note: string 
   const current = await caseById(db, actor, id);
   if (!current) throw new AppError('resource.not_found');
   if (current.status === 'pending_judgment' && (!current.judged_at || !current.responsible_unit_id || !current.deadline_spec)) throw new AppError('case.not_judged');
+  // a unit cannot be sent to a place nobody knows: the office sets the point in the pool first
+  if (current.lng === null) throw new AppError('problem.needs_location');
   const deadline = current.deadline_spec ? await deadlineOf(db, actor.cityId, current.deadline_spec, now) : null;
   if (deadline && deadline <= now) throw new AppError('case.bad_deadline');
   const city = await cityFacts(db, actor.cityId);

@@ -119,8 +119,9 @@ export interface ServiceRequest {
   address: string | null;
   address_id: string | null;
   zipcode: string | null;
-  lat: number;
-  long: number;
+  /** null while the request has no point yet (an address the office still has to place) */
+  lat: number | null;
+  long: number | null;
   media_url: string | null;
 }
 
@@ -146,8 +147,8 @@ export function toServiceRequest(r: RequestRow, services: Map<string, Subcategor
     address: r.address,
     address_id: null,
     zipcode: null,
-    lat: Number(r.lat),
-    long: Number(r.lng),
+    lat: r.lat === null ? null : Number(r.lat),
+    long: r.lng === null ? null : Number(r.lng),
     media_url: r.media_file_id ? mediaUrl(r.media_file_id) : r.given_media_url,
   };
 }

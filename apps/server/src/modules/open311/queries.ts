@@ -12,8 +12,9 @@ export interface RequestRow {
   subcategory_code: string | null;
   text: string;
   address: string | null;
-  lng: number;
-  lat: number;
+  /** null while the request needs a location (需定位) */
+  lng: number | null;
+  lat: number | null;
   requested_at: Date | string;
   /** the status of the problem the report belongs to, followed through one merge */
   problem_status: string;

@@ -1,5 +1,6 @@
 import type { Queryable } from '../../db/index.ts';
-import type { ProblemEventAction, ProblemStatus, ReportSource } from '@cityloop/domain';
+import type { AreaLevel, ProblemEventAction, ProblemStatus, ReportSource } from '@cityloop/domain';
+import { areaPathSql, type AreaPathItem } from '../areas/sql.ts';
 
 export interface CandidateRow {
   problem_id: string;
@@ -14,7 +15,7 @@ export interface CandidateRow {
  * Open problems within `radius` metres, nearest first, with a few of their
  * reports' texts. ST_DWithin on geography uses the GiST index on geom::geography.
  */
-export async function duplicateCandidates(q: Queryable, cityId: string, lng: number, lat: number, radius: number): Promise<CandidateRow[]> {
+export async function duplicateCandidates(q: Queryable, cityId: string, lng: number, lat: number, radius: number, exceptId: string | null = null): Promise<CandidateRow[]> {
   return q.query<CandidateRow>(
     `SELECT p.id AS problem_id, p.status, ST_Distance(p.geom::geography, pt.g) AS distance,
             p.subcategory_code, p.category_code,
@@ -24,9 +25,10 @@ export async function duplicateCandidates(q: Queryable, cityId: string, lng: num
       WHERE p.city_id = $1
         AND p.status IN ('pending_judgment', 'assigned', 'in_progress', 'pending_verification', 'returned')
         AND ST_DWithin(p.geom::geography, pt.g, $4)
+        AND ($5::uuid IS NULL OR p.id <> $5)
       ORDER BY distance
       LIMIT 20`,
-    [cityId, lng, lat, radius],
+    [cityId, lng, lat, radius, exceptId],
   );
 }
 
@@ -47,8 +49,11 @@ export async function unitsWithDuty(q: Queryable, cityId: string, duty: string):
 
 export interface ProblemInsert {
   title: string;
-  lng: number;
-  lat: number;
+  /** null: no point yet, the problem needs a location (需定位) */
+  lng: number | null;
+  lat: number | null;
+  /** where the point came from: its first report, the area its address names, the office */
+  locationFrom: 'report' | 'address' | 'office' | 'none';
   address: string | null;
   areas: Partial<Record<'district' | 'county' | 'street' | 'community' | 'grid', string>>;
   subcategoryCode: string | null;
@@ -61,12 +66,14 @@ export async function insertProblem(q: Queryable, cityId: string, p: ProblemInse
   const rows = await q.query<{ id: string; status: ProblemStatus }>(
     `INSERT INTO problems (city_id, title, geom, address, district_id, county_id, street_id, community_id, grid_id,
                            subcategory_code, category_code, taxonomy_version, proposed_unit_id, report_count,
-                           first_reported_at, last_reported_at)
-     VALUES ($1, $2, ST_SetSRID(ST_MakePoint($3, $4), 4326), $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, now(), now())
+                           first_reported_at, last_reported_at, location_from)
+     VALUES ($1, $2, CASE WHEN $3::float8 IS NULL THEN NULL ELSE ST_SetSRID(ST_MakePoint($3, $4), 4326) END,
+             $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, now(), now(), $16)
      RETURNING id, status`,
     [
       cityId, p.title, p.lng, p.lat, p.address, p.areas.district ?? null, p.areas.county ?? null, p.areas.street ?? null,
       p.areas.community ?? null, p.areas.grid ?? null, p.subcategoryCode, p.categoryCode, p.taxonomyVersion, p.proposedUnitId, reportCount,
+      p.locationFrom,
     ],
   );
   return rows[0]!;
@@ -125,13 +132,17 @@ export interface ProblemRow {
   status: ProblemStatus;
   merged_into_id: string | null;
   title: string;
-  lng: number;
-  lat: number;
+  /** null while the problem needs a location */
+  lng: number | null;
+  lat: number | null;
+  location_from: 'report' | 'address' | 'office' | 'none';
   address: string | null;
   district_id: string | null;
   district_code: string | null;
   district_name: string | null;
   grid_code: string | null;
+  /** its areas from the 片区 down, as far as known */
+  area_path: AreaPathItem[];
   subcategory_code: string | null;
   category_code: string | null;
   taxonomy_version: number | null;
@@ -147,7 +158,8 @@ export interface ProblemRow {
 }
 
 const problemSelect = `
-  SELECT p.id, p.status, p.merged_into_id, p.title, ST_X(p.geom) AS lng, ST_Y(p.geom) AS lat, p.address,
+  SELECT p.id, p.status, p.merged_into_id, p.title, ST_X(p.geom) AS lng, ST_Y(p.geom) AS lat, p.location_from, p.address,
+         ${areaPathSql('p')} AS area_path,
          p.district_id, d.code AS district_code, d.name AS district_name, g.code AS grid_code,
          p.subcategory_code, p.category_code, p.taxonomy_version, p.proposed_unit_id, u.name AS proposed_unit_name,
          p.report_count, p.risk_level, p.deadline,
@@ -165,6 +177,8 @@ export interface ProblemFilter {
   source?: string | undefined;
   bbox?: number[] | undefined;
   q?: string | undefined;
+  /** true: only problems needing a location (需定位); false: only located ones (the map) */
+  needsLocation?: boolean | undefined;
   limit: number;
   offset: number;
 }
@@ -177,15 +191,16 @@ const filterWhere = `
         AND ($5::text IS NULL OR EXISTS (SELECT 1 FROM reports rs WHERE rs.city_id = p.city_id AND rs.problem_id = p.id AND rs.source = $5))
         AND ($6::float8 IS NULL OR p.geom && ST_MakeEnvelope($6, $7, $8, $9, 4326))
         AND ($10::text IS NULL OR strpos(p.title, $10) > 0 OR p.address LIKE '%' || $10 || '%'
-             OR EXISTS (SELECT 1 FROM reports rq WHERE rq.city_id = p.city_id AND rq.problem_id = p.id AND (strpos(rq.text, $10) > 0 OR rq.ticket = upper($10))))`;
+             OR EXISTS (SELECT 1 FROM reports rq WHERE rq.city_id = p.city_id AND rq.problem_id = p.id AND (strpos(rq.text, $10) > 0 OR rq.ticket = upper($10))))
+        AND ($11::boolean IS NULL OR (p.geom IS NULL) = $11)`;
 
 function filterParams(cityId: string, f: ProblemFilter): unknown[] {
-  return [cityId, f.statuses ?? null, f.subcategory ?? null, f.districtId ?? null, f.source ?? null, f.bbox?.[0] ?? null, f.bbox?.[1] ?? null, f.bbox?.[2] ?? null, f.bbox?.[3] ?? null, f.q ?? null];
+  return [cityId, f.statuses ?? null, f.subcategory ?? null, f.districtId ?? null, f.source ?? null, f.bbox?.[0] ?? null, f.bbox?.[1] ?? null, f.bbox?.[2] ?? null, f.bbox?.[3] ?? null, f.q ?? null, f.needsLocation ?? null];
 }
 
 export async function listProblems(q: Queryable, cityId: string, f: ProblemFilter): Promise<{ rows: ProblemRow[]; total: number }> {
   const params = filterParams(cityId, f);
-  const rows = await q.query<ProblemRow>(`${problemSelect} ${filterWhere} ORDER BY p.last_reported_at DESC, p.id LIMIT $11 OFFSET $12`, [...params, f.limit, f.offset]);
+  const rows = await q.query<ProblemRow>(`${problemSelect} ${filterWhere} ORDER BY p.last_reported_at DESC, p.id LIMIT $12 OFFSET $13`, [...params, f.limit, f.offset]);
   const total = (await q.query<{ n: number }>(`SELECT count(*)::int AS n FROM problems p ${filterWhere}`, params))[0]!.n;
   return { rows, total };
 }
@@ -202,8 +217,9 @@ export interface ProblemReportRow {
   source: ReportSource;
   external_id: string | null;
   text: string;
-  lng: number;
-  lat: number;
+  lng: number | null;
+  lat: number | null;
+  location_from: 'given' | 'photo' | 'address' | 'office' | 'none';
   address: string | null;
   subcategory_code: string | null;
   classification_confidence: number | null;
@@ -218,7 +234,7 @@ export interface ProblemReportRow {
 export async function reportsOfProblem(q: Queryable, cityId: string, problemId: string): Promise<ProblemReportRow[]> {
   return q.query<ProblemReportRow>(
     `SELECT r.id, r.ticket, r.service_request_id, r.source, r.external_id, r.text, ST_X(r.geom) AS lng, ST_Y(r.geom) AS lat,
-            r.address, r.subcategory_code, r.classification_confidence, r.created_at,
+            r.location_from, r.address, r.subcategory_code, r.classification_confidence, r.created_at,
             r.reporter_id, pe.name AS reporter_name, pe.phone AS reporter_phone, pe.email AS reporter_email,
             COALESCE((SELECT array_agg(m.file_id ORDER BY m.position) FROM report_media m
                        WHERE m.city_id = r.city_id AND m.report_id = r.id), '{}'::uuid[]) AS media_ids
@@ -299,10 +315,54 @@ export async function reportIdsOfProblem(q: Queryable, cityId: string, problemId
 /** The first (oldest) of the given reports: the new problem of a split is placed and titled from it. */
 export async function firstReportOf(q: Queryable, cityId: string, ids: string[]) {
   return (
-    await q.query<{ id: string; text: string; lng: number; lat: number; address: string | null; district_id: string; county_id: string | null; street_id: string | null; community_id: string | null; grid_id: string | null; subcategory_code: string | null; taxonomy_version: number | null }>(
-      `SELECT id, text, ST_X(geom) AS lng, ST_Y(geom) AS lat, address, district_id, county_id, street_id, community_id, grid_id, subcategory_code, taxonomy_version
+    await q.query<{ id: string; text: string; lng: number | null; lat: number | null; location_from: string; address: string | null; district_id: string | null; county_id: string | null; street_id: string | null; community_id: string | null; grid_id: string | null; subcategory_code: string | null; taxonomy_version: number | null }>(
+      `SELECT id, text, ST_X(geom) AS lng, ST_Y(geom) AS lat, location_from, address, district_id, county_id, street_id, community_id, grid_id, subcategory_code, taxonomy_version
          FROM reports WHERE city_id = $1 AND id = ANY($2::uuid[]) ORDER BY created_at, id LIMIT 1`,
       [cityId, ids],
     )
   )[0];
+}
+
+/** The office set the point: the problem is placed there with these areas and re-routed. */
+export async function setProblemLocation(
+  q: Queryable,
+  cityId: string,
+  id: string,
+  p: { lng: number; lat: number; areas: Partial<Record<AreaLevel, string>>; proposedUnitId: string | null },
+): Promise<void> {
+  await q.query(
+    `UPDATE problems
+        SET geom = ST_SetSRID(ST_MakePoint($3, $4), 4326), location_from = 'office',
+            district_id = $5, county_id = $6, street_id = $7, community_id = $8, grid_id = $9,
+            proposed_unit_id = $10, updated_at = now()
+      WHERE city_id = $1 AND id = $2`,
+    [cityId, id, p.lng, p.lat, p.areas.district ?? null, p.areas.county ?? null, p.areas.street ?? null, p.areas.community ?? null, p.areas.grid ?? null, p.proposedUnitId],
+  );
+}
+
+/**
+ * The problem's reports that had no point, or only the one their address gave, take the
+ * office's point; reports with their own (given, photo) keep it. Returns their ids.
+ */
+export async function locateReportsOfProblem(
+  q: Queryable,
+  cityId: string,
+  problemId: string,
+  p: { lng: number; lat: number; areas: Partial<Record<AreaLevel, string>> },
+): Promise<string[]> {
+  const rows = await q.query<{ id: string }>(
+    `UPDATE reports
+        SET geom = ST_SetSRID(ST_MakePoint($3, $4), 4326), location_from = 'office',
+            district_id = $5, county_id = $6, street_id = $7, community_id = $8, grid_id = $9
+      WHERE city_id = $1 AND problem_id = $2 AND location_from IN ('none', 'address')
+      RETURNING id`,
+    [cityId, problemId, p.lng, p.lat, p.areas.district ?? null, p.areas.county ?? null, p.areas.street ?? null, p.areas.community ?? null, p.areas.grid ?? null],
+  );
+  return rows.map((r) => r.id);
+}
+
+/** The city's duplicate-check settings (the intake's policy), if it set any. */
+export async function cityDuplicateSettings(q: Queryable, cityId: string): Promise<Record<string, unknown> | null> {
+  const rows = await q.query<{ d: Record<string, unknown> | null }>(`SELECT settings->'intake'->'duplicates' AS d FROM cities WHERE id = $1`, [cityId]);
+  return rows[0]?.d ?? null;
 }

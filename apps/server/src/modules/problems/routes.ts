@@ -1,6 +1,7 @@
 import type { App } from '../../http/app.ts';
 import {
   CategoryBody,
+  LocateBody,
   MergeBody,
   ProblemDetail,
   ProblemFeatureCollection,
@@ -9,7 +10,7 @@ import {
   ProblemPage,
   SplitBody,
 } from './schemas.ts';
-import { mergeProblem, overrideCategory, problemDetail, problemGeoJson, problemList, splitProblem } from './service.ts';
+import { locateProblem, mergeProblem, overrideCategory, problemDetail, problemGeoJson, problemList, splitProblem } from './service.ts';
 
 export default async function problemRoutes(app: App) {
   app.get(
@@ -49,6 +50,22 @@ export default async function problemRoutes(app: App) {
       schema: { tags: ['problems'], summary: 'Set the category (re-routes; the classifier learns from it)', params: ProblemIdParams, body: CategoryBody, response: { 200: ProblemDetail } },
     },
     async (request) => overrideCategory(app.db, request.actor, request.params.id, request.body, request.ip),
+  );
+  app.post(
+    '/problems/:id/location',
+    {
+      config: { permission: 'problem.manage' },
+      schema: {
+        tags: ['problems'],
+        summary: 'Set the point of a problem in the pool (需定位), or correct it',
+        description:
+          'Only while 待研判. The problem takes the point’s areas and grid, is re-routed, and its reports without a point of their own take it. Then the intake’s duplicate check runs: if an open problem there is the same, this one is merged into it (the answer shows `status: merged` and `mergedIntoId`). Audited as `problem.locate`.',
+        params: ProblemIdParams,
+        body: LocateBody,
+        response: { 200: ProblemDetail },
+      },
+    },
+    async (request) => locateProblem(app.db, request.actor, request.params.id, request.body, request.ip),
   );
   app.post(
     '/problems/:id/merge',

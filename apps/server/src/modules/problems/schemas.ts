@@ -1,5 +1,6 @@
 import { Type, type Static } from 'typebox';
 import { problemEventActions, problemStatuses, reportSources } from '@cityloop/domain';
+import { AreaPath } from '../areas/schemas.ts';
 
 const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(t: T) => Type.Union([t, Type.Null()]);
 
@@ -11,9 +12,18 @@ export const ProblemSummary = Type.Object(
     statusCategory: Type.Enum(['open', 'in_progress', 'closed']),
     mergedIntoId: Nullable(Type.String()),
     title: Type.String(),
-    lng: Type.Number(),
-    lat: Type.Number(),
+    /** null while the problem needs a location (需定位) */
+    lng: Nullable(Type.Number()),
+    lat: Nullable(Type.Number()),
+    /** 需定位: the clue came with an address (or nothing) that placed it no finer than a 街道; the office sets the point */
+    needsLocation: Type.Boolean(),
+    /** where the point came from: its first report (given, photo), the area its address names (approximate), the office, none yet */
+    locationFrom: Type.Enum(['report', 'address', 'office', 'none']),
     address: Nullable(Type.String()),
+    /** 片区 → 区县 → 街道 → 社区 → 网格, as far as known */
+    areaPath: AreaPath,
+    /** the same, written as on notices: 二七片区·二七区·淮河路街道·康丰社区·网格0003 */
+    areaPathText: Type.String(),
     district: Nullable(Type.Object({ id: Type.String(), code: Type.String(), name: Type.String() })),
     gridCode: Nullable(Type.String()),
     subcategoryCode: Nullable(Type.String()),
@@ -50,8 +60,10 @@ export const ProblemReport = Type.Object({
   source: Type.Enum([...reportSources]),
   externalId: Nullable(Type.String()),
   text: Type.String(),
-  lng: Type.Number(),
-  lat: Type.Number(),
+  lng: Nullable(Type.Number()),
+  lat: Nullable(Type.Number()),
+  /** given by the reporter, a photo's EXIF, the area the address names, the office, or none yet */
+  locationFrom: Type.Enum(['given', 'photo', 'address', 'office', 'none']),
   address: Nullable(Type.String()),
   subcategoryCode: Nullable(Type.String()),
   classificationConfidence: Nullable(Type.Number()),
@@ -81,6 +93,7 @@ export const ProblemListQuery = Type.Object({
   source: Type.Optional(Type.Enum([...reportSources])),
   bbox: Type.Optional(Type.String({ pattern: '^-?[0-9.]+,-?[0-9.]+,-?[0-9.]+,-?[0-9.]+$', description: 'minLng,minLat,maxLng,maxLat' })),
   q: Type.Optional(Type.String({ maxLength: 100, description: 'text, address or ticket' })),
+  needsLocation: Type.Optional(Type.Boolean({ description: 'true: only problems needing a location (需定位); false: only located ones' })),
   page: Type.Optional(Type.Integer({ minimum: 1, default: 1 })),
   pageSize: Type.Optional(Type.Integer({ minimum: 1, maximum: 500, default: 50 })),
 });
@@ -115,4 +128,12 @@ export const MergeBody = Type.Object({ intoProblemId: Type.String({ format: 'uui
 export const SplitBody = Type.Object(
   { reportIds: Type.Array(Type.String({ format: 'uuid' }), { minItems: 1, maxItems: 500 }) },
   { additionalProperties: false },
+);
+
+export const LocateBody = Type.Object(
+  {
+    lng: Type.Number({ minimum: -180, maximum: 180 }),
+    lat: Type.Number({ minimum: -90, maximum: 90 }),
+  },
+  { additionalProperties: false, description: 'the point, WGS-84 (from the pool map, or a place found with GET /areas/search)' },
 );

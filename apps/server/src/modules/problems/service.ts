@@ -1,5 +1,7 @@
 import {
+  duplicatePolicyOf,
   findDuplicate,
+  formatAreaPath,
   isOpenProblem,
   isOverdueCase,
   problemStatusInfo,
@@ -17,14 +19,18 @@ import { AppError } from '../../http/errors.ts';
 import { notifyReporters, notifyUser } from '../notifications/service.ts';
 import { recordAudit } from '../audit/service.ts';
 import { currentTaxonomy, recordConfirmedCategory, subcategoryByCode } from '../taxonomy/service.ts';
+import { areaIdsAt } from '../areas/service.ts';
 import {
   addReportToProblem,
+  cityDuplicateSettings,
   duplicateCandidates,
   eventsOfProblem,
   firstReportOf,
   insertProblem,
   insertProblemEvent,
   listProblems,
+  locateReportsOfProblem,
+  setProblemLocation,
   markMerged,
   moveReports,
   problemById,
@@ -57,8 +63,14 @@ export async function proposeUnit(q: Queryable, cityId: string, duty: UnitDuty |
 
 export interface ClueToPlace {
   reportText: string;
-  lng: number;
-  lat: number;
+  /** null: no point, the problem needs a location (需定位) */
+  lng: number | null;
+  lat: number | null;
+  /**
+   * where the point came from: the report itself (given, photo) or the area its address
+   * names ('address': a point inside that area, shared by every clue naming it)
+   */
+  locationFrom: 'report' | 'address' | 'none';
   address: string | null;
   areas: AreaIds;
   subcategoryCode: string | null;
@@ -83,9 +95,43 @@ export interface Placement {
  * `recordReportEvent`.
  */
 export async function placeClue(q: Queryable, cityId: string, clue: ClueToPlace, policy: DuplicatePolicy): Promise<Placement> {
-  const candidates = await duplicateCandidates(q, cityId, clue.lng, clue.lat, policy.radiusMeters);
-  const verdict = findDuplicate(
-    { text: clue.reportText, subcategoryCode: clue.subcategoryCode, categoryCode: clue.categoryCode },
+  // Only a real point can be a duplicate's: an address's point is the same for every clue
+  // naming that 社区, so its distance says nothing (the office merges those by hand).
+  const verdict =
+    clue.locationFrom === 'report' && clue.lng !== null && clue.lat !== null
+      ? await duplicateOf(q, cityId, { lng: clue.lng, lat: clue.lat, text: clue.reportText, subcategoryCode: clue.subcategoryCode, categoryCode: clue.categoryCode }, policy, null)
+      : null;
+  if (verdict) {
+    const p = await addReportToProblem(q, cityId, verdict.problemId, clue);
+    return { problemId: verdict.problemId, status: p.status, merged: true, proposedUnitId: p.proposed_unit_id, similarity: verdict.similarity };
+  }
+  const proposedUnitId = await proposeUnit(q, cityId, clue.duty, clue.areas.district ?? null);
+  const p = await insertProblem(q, cityId, {
+    title: clue.reportText.replace(/\s+/g, ' ').trim().slice(0, 60),
+    lng: clue.lng,
+    lat: clue.lat,
+    locationFrom: clue.locationFrom,
+    address: clue.address,
+    areas: clue.areas,
+    subcategoryCode: clue.subcategoryCode,
+    categoryCode: clue.categoryCode,
+    taxonomyVersion: clue.taxonomyVersion,
+    proposedUnitId,
+  });
+  return { problemId: p.id, status: p.status, merged: false, proposedUnitId, similarity: null };
+}
+
+/** The open problem a clue at this point duplicates (domain `findDuplicate`), if any. */
+async function duplicateOf(
+  q: Queryable,
+  cityId: string,
+  clue: { lng: number; lat: number; text: string; subcategoryCode: string | null; categoryCode: string | null },
+  policy: DuplicatePolicy,
+  exceptId: string | null,
+) {
+  const candidates = await duplicateCandidates(q, cityId, clue.lng, clue.lat, policy.radiusMeters, exceptId);
+  return findDuplicate(
+    { text: clue.text, subcategoryCode: clue.subcategoryCode, categoryCode: clue.categoryCode },
     candidates.map((c) => ({
       problemId: c.problem_id,
       status: c.status,
@@ -96,23 +142,6 @@ export async function placeClue(q: Queryable, cityId: string, clue: ClueToPlace,
     })),
     policy,
   );
-  if (verdict) {
-    const p = await addReportToProblem(q, cityId, verdict.problemId, clue);
-    return { problemId: verdict.problemId, status: p.status, merged: true, proposedUnitId: p.proposed_unit_id, similarity: verdict.similarity };
-  }
-  const proposedUnitId = await proposeUnit(q, cityId, clue.duty, clue.areas.district ?? null);
-  const p = await insertProblem(q, cityId, {
-    title: clue.reportText.replace(/\s+/g, ' ').trim().slice(0, 60),
-    lng: clue.lng,
-    lat: clue.lat,
-    address: clue.address,
-    areas: clue.areas,
-    subcategoryCode: clue.subcategoryCode,
-    categoryCode: clue.categoryCode,
-    taxonomyVersion: clue.taxonomyVersion,
-    proposedUnitId,
-  });
-  return { problemId: p.id, status: p.status, merged: false, proposedUnitId, similarity: null };
 }
 
 /** The history line for a report that was just placed. */
@@ -157,7 +186,11 @@ function summary(r: ProblemRow): ProblemSummaryT {
     title: r.title,
     lng: r.lng,
     lat: r.lat,
+    needsLocation: r.lng === null,
+    locationFrom: r.location_from,
     address: r.address,
+    areaPath: r.area_path,
+    areaPathText: formatAreaPath(r.area_path.map((a) => a.name)),
     district: r.district_id ? { id: r.district_id, code: r.district_code!, name: r.district_name! } : null,
     gridCode: r.grid_code,
     subcategoryCode: r.subcategory_code,
@@ -183,6 +216,7 @@ function filterOf(query: ProblemListQueryT): ProblemFilter {
     source: query.source,
     bbox: query.bbox?.split(',').map(Number),
     q: query.q?.trim() || undefined,
+    needsLocation: query.needsLocation,
     limit: pageSize,
     offset: ((query.page ?? 1) - 1) * pageSize,
   };
@@ -193,16 +227,16 @@ export async function problemList(db: Db, cityId: string, query: ProblemListQuer
   return { total, page: query.page ?? 1, pageSize: query.pageSize ?? 50, items: rows.map(summary) };
 }
 
-/** The same filter as a GeoJSON FeatureCollection of points, for the map. */
+/** The same filter as a GeoJSON FeatureCollection of points, for the map (problems needing a location have none). */
 export async function problemGeoJson(db: Db, cityId: string, query: ProblemListQueryT) {
   const f = filterOf({ ...query, pageSize: query.pageSize ?? 5000 });
-  const { rows } = await listProblems(db, cityId, { ...f, limit: Math.min(f.limit, 5000) });
+  const { rows } = await listProblems(db, cityId, { ...f, needsLocation: false, limit: Math.min(f.limit, 5000) });
   return {
     type: 'FeatureCollection' as const,
     features: rows.map((r) => ({
       type: 'Feature' as const,
       id: r.id,
-      geometry: { type: 'Point' as const, coordinates: [r.lng, r.lat] },
+      geometry: { type: 'Point' as const, coordinates: [r.lng!, r.lat!] },
       properties: summary(r),
     })),
   };
@@ -236,6 +270,7 @@ export async function problemDetail(db: Db, actor: Actor, id: string, ip: string
       text: r.text,
       lng: r.lng,
       lat: r.lat,
+      locationFrom: r.location_from,
       address: r.address,
       subcategoryCode: r.subcategory_code,
       classificationConfidence: r.classification_confidence,
@@ -300,18 +335,23 @@ export async function mergeProblem(db: Db, actor: Actor, id: string, intoId: str
     if (!from || !into) throw new AppError('resource.not_found');
     if (!isOpenProblem(from.status)) throw new AppError('problem.not_open', { status: from.status });
     if (!isOpenProblem(into.status)) throw new AppError('problem.bad_merge', { status: into.status });
-    const moved = await moveReports(q, actor.cityId, id, intoId, null);
-    await markMerged(q, actor.cityId, id, intoId);
-    await insertProblemEvent(q, actor.cityId, { problemId: id, action: 'merged_into', ...who(actor), otherProblemId: intoId, status: 'merged', note: '与同类问题合并办理', details: { reports: moved } });
-    await insertProblemEvent(q, actor.cityId, { problemId: intoId, action: 'merged_from', ...who(actor), otherProblemId: id, details: { reports: moved } });
-    await recordAudit(q, actor, { action: 'problem.merge', targetType: 'problem', targetId: id, details: { intoProblemId: intoId, reports: moved }, ip });
-    await notifyReporters(q, actor.cityId, intoId, {
-      kind: 'problem.merged',
-      title: '您反映的问题已与相同问题合并办理',
-      body: '办理部门将相同问题合并处理，您的受理编号不变，进展将一并告知。',
-    });
+    await foldInto(q, actor, id, intoId, ip, '与同类问题合并办理');
   });
   return problemDetail(db, actor, intoId, ip);
+}
+
+/** The writes of a merge, both problems locked and open: reports move, history, audit, reporters told. */
+async function foldInto(q: Queryable, actor: Actor, id: string, intoId: string, ip: string, note: string, extra: Record<string, unknown> = {}) {
+  const moved = await moveReports(q, actor.cityId, id, intoId, null);
+  await markMerged(q, actor.cityId, id, intoId);
+  await insertProblemEvent(q, actor.cityId, { problemId: id, action: 'merged_into', ...who(actor), otherProblemId: intoId, status: 'merged', note, details: { reports: moved, ...extra } });
+  await insertProblemEvent(q, actor.cityId, { problemId: intoId, action: 'merged_from', ...who(actor), otherProblemId: id, details: { reports: moved, ...extra } });
+  await recordAudit(q, actor, { action: 'problem.merge', targetType: 'problem', targetId: id, details: { intoProblemId: intoId, reports: moved, ...extra }, ip });
+  await notifyReporters(q, actor.cityId, intoId, {
+    kind: 'problem.merged',
+    title: '您反映的问题已与相同问题合并办理',
+    body: '办理部门将相同问题合并处理，您的受理编号不变，进展将一并告知。',
+  });
 }
 
 /** Takes some reports out of a problem into a new one, placed and routed from the first of them. */
@@ -333,8 +373,9 @@ export async function splitProblem(db: Db, actor: Actor, id: string, reportIds: 
         title: first.text.replace(/\s+/g, ' ').trim().slice(0, 60),
         lng: first.lng,
         lat: first.lat,
+        locationFrom: first.lng === null ? 'none' : first.location_from === 'address' ? 'address' : first.location_from === 'office' ? 'office' : 'report',
         address: first.address,
-        areas: { district: first.district_id, county: first.county_id ?? undefined, street: first.street_id ?? undefined, community: first.community_id ?? undefined, grid: first.grid_id ?? undefined } as AreaIds,
+        areas: { district: first.district_id ?? undefined, county: first.county_id ?? undefined, street: first.street_id ?? undefined, community: first.community_id ?? undefined, grid: first.grid_id ?? undefined } as AreaIds,
         subcategoryCode: sub?.code ?? null,
         categoryCode: sub?.categoryCode ?? null,
         taxonomyVersion: sub ? first.taxonomy_version : null,
@@ -349,4 +390,42 @@ export async function splitProblem(db: Db, actor: Actor, id: string, reportIds: 
     return created.id;
   });
   return problemDetail(db, actor, newId, ip);
+}
+
+/**
+ * The office sets (or corrects) the point of a problem in the pool (待研判): typically a
+ * clue that came with an address but no point (需定位), picked on the pool map or found
+ * with the gazetteer. From there it is placed like any clue: its areas and grid, its
+ * proposed unit (re-routed for the new 片区), and the duplicate check — if an open problem
+ * there is the same, this one is merged into it. Its reports without a point of their own
+ * take this one. Audited (`problem.locate`) with the point before and after.
+ */
+export async function locateProblem(db: Db, actor: Actor, id: string, point: { lng: number; lat: number }, ip: string): Promise<ProblemDetailT> {
+  const policy = duplicatePolicyOf((await cityDuplicateSettings(db, actor.cityId)) as never);
+  await db.tx(async (q) => {
+    const before = await openProblemForUpdate(q, actor.cityId, id);
+    if (before.status !== 'pending_judgment') throw new AppError('problem.not_locatable', { status: before.status });
+    const areas = await areaIdsAt(q, actor.cityId, point.lng, point.lat);
+    if (!areas.district) throw new AppError('report.outside_city', { lng: point.lng, lat: point.lat });
+    const sub = before.subcategory_code ? await subcategoryByCode(q, actor.cityId, before.subcategory_code) : undefined;
+    const proposedUnitId = await proposeUnit(q, actor.cityId, sub?.defaultDuty, areas.district);
+    await setProblemLocation(q, actor.cityId, id, { ...point, areas, proposedUnitId });
+    const reports = await locateReportsOfProblem(q, actor.cityId, id, { ...point, areas });
+    const details = {
+      before: before.lng === null ? null : { lng: before.lng, lat: before.lat, from: before.location_from },
+      after: point,
+      proposedUnitId,
+      reports,
+    };
+    await insertProblemEvent(q, actor.cityId, { problemId: id, action: 'located', ...who(actor), note: before.lng === null ? '已设置问题位置' : '已更正问题位置', details });
+    await recordAudit(q, actor, { action: 'problem.locate', targetType: 'problem', targetId: id, details, ip });
+    // Now it has a place, the same duplicate rule as at intake.
+    const text = (await firstReportText(q, actor.cityId, id)) ?? before.title;
+    const verdict = await duplicateOf(q, actor.cityId, { ...point, text, subcategoryCode: before.subcategory_code, categoryCode: before.category_code }, policy, id);
+    if (verdict) {
+      await problemById(q, actor.cityId, verdict.problemId, true);
+      await foldInto(q, actor, id, verdict.problemId, ip, '定位后与同一地点的相同问题合并办理', { similarity: Math.round(verdict.similarity * 100) / 100, automatic: true });
+    }
+  });
+  return problemDetail(db, actor, id, ip);
 }

@@ -65,9 +65,10 @@ export interface ReportInsert {
   source: ReportSource;
   externalId: string | null;
   text: string;
-  lng: number;
-  lat: number;
-  locationFrom: 'given' | 'photo';
+  /** null: the clue came without a point and needs a location (location_from 'none') */
+  lng: number | null;
+  lat: number | null;
+  locationFrom: 'given' | 'photo' | 'address' | 'none';
   address: string | null;
   areas: Partial<Record<AreaLevel, string>>;
   subcategoryCode: string | null;
@@ -89,12 +90,12 @@ export async function insertReport(q: Queryable, cityId: string, r: ReportInsert
                           district_id, county_id, street_id, community_id, grid_id, subcategory_code, taxonomy_version,
                           classification_confidence, classified_by, reporter_id, problem_id, occurred_at, extra,
                           submitted_by, submitted_by_label, ip)
-     VALUES ($1, $2, $3, $4, $5, $6, ST_SetSRID(ST_MakePoint($7, $8), 4326), $9, $10,
+     VALUES ($1, $2, $3, $4, $5, $6, CASE WHEN $7::float8 IS NULL THEN NULL ELSE ST_SetSRID(ST_MakePoint($7, $8), 4326) END, $9, $10,
              $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, $24, $25, $26)
      RETURNING id, created_at`,
     [
       cityId, r.ticket, r.serviceRequestId, r.source, r.externalId, r.text, r.lng, r.lat, r.locationFrom, r.address,
-      r.areas.district, r.areas.county ?? null, r.areas.street ?? null, r.areas.community ?? null, r.areas.grid ?? null,
+      r.areas.district ?? null, r.areas.county ?? null, r.areas.street ?? null, r.areas.community ?? null, r.areas.grid ?? null,
       r.subcategoryCode, r.taxonomyVersion, r.confidence, r.classifiedBy, r.reporterId, r.problemId, r.occurredAt,
       JSON.stringify(r.extra), r.submittedBy, r.submittedByLabel, r.ip,
     ],
@@ -119,11 +120,15 @@ export interface ReportRow {
   source: ReportSource;
   external_id: string | null;
   text: string;
-  lng: number;
-  lat: number;
+  /** null while the report needs a location */
+  lng: number | null;
+  lat: number | null;
+  location_from: 'given' | 'photo' | 'address' | 'office' | 'none';
   address: string | null;
-  district_code: string;
+  district_code: string | null;
   grid_code: string | null;
+  /** names of its areas from the 片区 down, as far as known */
+  area_names: string[];
   subcategory_code: string | null;
   taxonomy_version: number | null;
   classification_confidence: number | null;
@@ -139,8 +144,11 @@ export interface ReportRow {
 
 const reportSelect = `
   SELECT r.id, r.ticket, r.service_request_id, r.source, r.external_id, r.text,
-         ST_X(r.geom) AS lng, ST_Y(r.geom) AS lat, r.address,
+         ST_X(r.geom) AS lng, ST_Y(r.geom) AS lat, r.location_from, r.address,
          d.code AS district_code, g.code AS grid_code,
+         ARRAY(SELECT a.name FROM areas a
+                WHERE a.city_id = r.city_id AND a.id IN (r.district_id, r.county_id, r.street_id, r.community_id, r.grid_id)
+                ORDER BY array_position(ARRAY['district','county','street','community','grid']::text[], a.level)) AS area_names,
          r.subcategory_code, r.taxonomy_version, r.classification_confidence,
          r.problem_id, p.status AS problem_status, p.proposed_unit_id, p.merged_into_id,
          COALESCE((SELECT array_agg(m.file_id ORDER BY m.position) FROM report_media m
@@ -148,7 +156,7 @@ const reportSelect = `
          r.created_at, GREATEST(r.created_at, p.updated_at) AS updated_at
     FROM reports r
     JOIN problems p ON p.city_id = r.city_id AND p.id = r.problem_id
-    JOIN areas d ON d.city_id = r.city_id AND d.id = r.district_id
+    LEFT JOIN areas d ON d.city_id = r.city_id AND d.id = r.district_id
     LEFT JOIN areas g ON g.city_id = r.city_id AND g.id = r.grid_id`;
 
 export async function reportBy(

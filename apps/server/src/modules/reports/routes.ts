@@ -1,11 +1,12 @@
 import { problemStatusInfo } from '@cityloop/domain';
 import type { App } from '../../http/app.ts';
+import { publicRateLimit } from '../../http/rate.ts';
 import { CitizenReceipt, CitizenReportBody, ReportStatus, TicketParams } from './schemas.ts';
 import { reportStatusByTicket, submitReport } from './service.ts';
 
 export default async function reportRoutes(app: App) {
   // Anonymous callers are limited per address; signed-in users and API keys are not.
-  const publicRate = { max: app.config.PUBLIC_RATE_PER_IP, timeWindow: '1 minute', allowList: (req: { actor?: { kind: string } }) => !!req.actor && req.actor.kind !== 'anonymous' };
+  const publicRate = publicRateLimit(app);
 
   app.post(
     '/reports',
@@ -45,7 +46,8 @@ export default async function reportRoutes(app: App) {
         statusLabel: problemStatusInfo[receipt.problemStatus].zh,
         merged: receipt.merged,
         duplicate: receipt.duplicate,
-        area: receipt.area,
+        // a citizen's report always has a point inside the city (else location_required / outside_city)
+        area: { districtCode: receipt.area.districtCode ?? '', gridCode: receipt.area.gridCode },
         subcategoryCode: receipt.subcategoryCode,
         classificationConfidence: receipt.classificationConfidence,
         submittedAt: receipt.submittedAt,

@@ -1,7 +1,9 @@
 import {
   chooseLocation,
   duplicatePolicyOf,
+  formatAreaPath,
   formatTicket,
+  placeFromAddress,
   localDate,
   normalisePhone,
   normaliseTicket,
@@ -18,6 +20,7 @@ import { AppError } from '../../http/errors.ts';
 import { filesOf } from '../../files/service.ts';
 import { currentTaxonomy, subcategoryByCode, suggestCategory } from '../taxonomy/service.ts';
 import { placeClue, recordPlacement } from '../problems/service.ts';
+import { locateByName } from '../areas/service.ts';
 import {
   areasAt,
   cityIntakeSettings,
@@ -48,6 +51,13 @@ export interface ReportInput {
   externalId?: string | undefined;
   occurredAt?: Date | undefined;
   extra?: Record<string, unknown> | undefined;
+  /**
+   * For channels that pass an address (Open311 address_string, a hotline row's 事发地址):
+   * without a point, place the clue by the city's area names in `address`, else take it in
+   * as needing a location (需定位) instead of refusing it with `report.location_required`.
+   * The citizen's /report has its own picker and keeps the refusal. See `intakeClue`.
+   */
+  locateByAddress?: boolean | undefined;
 }
 
 export interface ReportReceipt {
@@ -58,7 +68,15 @@ export interface ReportReceipt {
   problemStatus: ProblemStatus;
   merged: boolean;
   duplicate: boolean;
-  area: { districtCode: string; gridCode: string | null };
+  /** districtCode is null only for a report needing a location whose address named no 片区 */
+  area: { districtCode: string | null; gridCode: string | null };
+  /** where the point came from; 'none' = accepted without one, it needs a location (需定位) */
+  locationFrom: 'given' | 'photo' | 'address' | 'office' | 'none';
+  needsLocation: boolean;
+  lng: number | null;
+  lat: number | null;
+  /** its areas as people write them (二七片区·二七区·淮河路街道·康丰社区·网格0003), as far as known */
+  areaPathText: string;
   subcategoryCode: string | null;
   classificationConfidence: number | null;
   proposedUnitId: string | null;
@@ -75,6 +93,11 @@ function receiptOf(r: ReportRow, flags: { merged: boolean; duplicate: boolean })
     merged: flags.merged,
     duplicate: flags.duplicate,
     area: { districtCode: r.district_code, gridCode: r.grid_code },
+    locationFrom: r.location_from,
+    needsLocation: r.lng === null,
+    lng: r.lng,
+    lat: r.lat,
+    areaPathText: formatAreaPath(r.area_names),
     subcategoryCode: r.subcategory_code,
     classificationConfidence: r.classification_confidence,
     proposedUnitId: r.proposed_unit_id,
@@ -93,7 +116,9 @@ function isUniqueViolation(err: unknown, constraint: string): boolean {
  * locates the point in its areas, finds the open problem it duplicates or
  * opens a routed new one, and writes the report with its reporter and photos.
  * Outside the city → `report.outside_city`, no place → `report.location_required`;
- * in both cases nothing is written. No audit row: the report itself (who, from
+ * in both cases nothing is written — except for a channel that passes an address
+ * (`locateByAddress`, see `intakeClue`), whose clue without a point is placed by the
+ * area its address names, or else accepted as needing a location. No audit row: the report itself (who, from
  * where, when) and its problem event are the record of an intake; the hash-chained
  * audit trail is kept for staff actions (override, merge, split, viewing reporters).
  */
@@ -113,11 +138,20 @@ export async function submitReport(db: Db, actor: Actor, input: ReportInput, opt
     const known = new Set(media.map((m) => m.id));
     throw new AppError('report.unknown_media', { mediaIds: mediaIds.filter((id) => !known.has(id)) });
   }
-  const place = chooseLocation(
+  const address = input.address?.trim() || null;
+  let place: { lng: number; lat: number; from: 'given' | 'photo' | 'address' } | null = chooseLocation(
     input.lng != null && input.lat != null ? { lng: input.lng, lat: input.lat } : null,
     media.map((m) => m.exif),
   );
-  if (!place) throw new AppError('report.location_required');
+  // Without a point: the areas the address names (a point inside one 社区 or grid cell,
+  // else only the areas it certainly lies in), else nothing — it needs a location.
+  let unplacedAreas: Partial<Record<AreaLevel, string>> = {};
+  if (!place) {
+    if (!input.locateByAddress) throw new AppError('report.location_required');
+    const settled = placeFromAddress(address ? await locateByName(db, cityId, address) : []);
+    if (settled.pointFrom) place = { ...settled.pointFrom.point, from: 'address' };
+    else unplacedAreas = settled.areas;
+  }
 
   // Classification: the caller's category if it names one of ours, else the classifier's guess.
   const taxonomy = await currentTaxonomy(db, cityId);
@@ -155,19 +189,22 @@ export async function submitReport(db: Db, actor: Actor, input: ReportInput, opt
     const reportId = await db.tx(async (q) => {
       // First: the ticket counter's row lock orders this city's reports (see nextTicketNumber).
       const { day, seq } = await nextTicketNumber(q, cityId);
-      const found = await areasAt(q, cityId, place.lng, place.lat);
-      const areas: Partial<Record<AreaLevel, string>> = {};
-      for (const a of found) areas[a.level] ??= a.id;
-      if (!areas.district) throw new AppError('report.outside_city', { lng: place.lng, lat: place.lat });
+      let areas: Partial<Record<AreaLevel, string>> = unplacedAreas;
+      if (place) {
+        areas = {};
+        for (const a of await areasAt(q, cityId, place.lng, place.lat)) areas[a.level] ??= a.id;
+        if (!areas.district) throw new AppError('report.outside_city', { lng: place.lng, lat: place.lat });
+      }
 
       const placement = await placeClue(
         q,
         cityId,
         {
           reportText: text,
-          lng: place.lng,
-          lat: place.lat,
-          address: input.address?.trim() || null,
+          lng: place?.lng ?? null,
+          lat: place?.lat ?? null,
+          locationFrom: !place ? 'none' : place.from === 'address' ? 'address' : 'report',
+          address,
           areas,
           subcategoryCode: sub?.code ?? null,
           categoryCode: sub?.categoryCode ?? null,
@@ -185,10 +222,10 @@ export async function submitReport(db: Db, actor: Actor, input: ReportInput, opt
         source: input.source,
         externalId,
         text,
-        lng: place.lng,
-        lat: place.lat,
-        locationFrom: place.from,
-        address: input.address?.trim() || null,
+        lng: place?.lng ?? null,
+        lat: place?.lat ?? null,
+        locationFrom: place?.from ?? 'none',
+        address,
         areas,
         subcategoryCode: sub?.code ?? null,
         taxonomyVersion: sub ? taxonomy.version : null,
@@ -215,6 +252,28 @@ export async function submitReport(db: Db, actor: Actor, input: ReportInput, opt
     }
     throw err;
   }
+}
+
+/** A clue from a channel that passes an address: a point if it has one, else `null`. */
+export interface ClueInput extends Omit<ReportInput, 'lng' | 'lat' | 'locateByAddress'> {
+  point: { lng: number; lat: number } | null;
+  /** where it is, as the channel wrote it (Open311 address_string, a hotline 事发地址) */
+  address?: string | undefined;
+}
+
+/**
+ * The intake for channels that may have only an address (Open311, hotline and audit
+ * imports): with a point, exactly `submitReport`; without one, the clue is placed by the
+ * city's area names in `address` (`locateByName`: a point inside the one 社区 or grid
+ * cell it names), or else accepted, ticketed and marked as needing a location (需定位)
+ * with whatever areas the address settles, for the office to place in the pool
+ * (`POST /problems/{id}/location`). Never refused for want of a place; outside the city
+ * (a point given) is still `report.outside_city`. The receipt says which happened
+ * (`locationFrom`, `needsLocation`).
+ */
+export async function intakeClue(db: Db, actor: Actor, clue: ClueInput, opts: { ip?: string | null } = {}): Promise<ReportReceipt> {
+  const { point, ...rest } = clue;
+  return submitReport(db, actor, { ...rest, lng: point?.lng ?? null, lat: point?.lat ?? null, locateByAddress: true }, opts);
 }
 
 export interface ReportStatus {
@@ -278,10 +337,11 @@ export interface ReportView {
   serviceRequestId: string;
   source: ReportSource;
   text: string;
-  lng: number;
-  lat: number;
+  /** null while the report needs a location */
+  lng: number | null;
+  lat: number | null;
   address: string | null;
-  districtCode: string;
+  districtCode: string | null;
   gridCode: string | null;
   subcategoryCode: string | null;
   problemId: string;

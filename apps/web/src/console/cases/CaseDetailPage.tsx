@@ -155,7 +155,7 @@ function Facts({ detail: d, subName }: { detail: CaseDetailT; subName: (c: strin
         data-testid="case-facts"
       >
         <Descriptions.Item label={t('cases.place')} span={{ xs: 1, sm: 2 }}>
-          {d.address ?? `${d.lng.toFixed(5)}, ${d.lat.toFixed(5)}`}
+          {d.address ?? (d.lng !== null && d.lat !== null ? `${d.lng.toFixed(5)}, ${d.lat.toFixed(5)}` : '—')}
         </Descriptions.Item>
         <Descriptions.Item label={t('cases.category')} span={{ xs: 1, sm: 2 }}>
           <span data-testid="case-category">{subName(d.subcategoryCode)}</span>

@@ -239,7 +239,7 @@ export function ProblemDrawer({ id, taxonomy, canManage, onClose, onOpen, onChan
               </Descriptions.Item>
             ) : null}
             <Descriptions.Item label={t('pool.lnglat')}>
-              {detail.lng.toFixed(5)}, {detail.lat.toFixed(5)}
+              {detail.lng !== null && detail.lat !== null ? `${detail.lng.toFixed(5)}, ${detail.lat.toFixed(5)}` : '—'}
             </Descriptions.Item>
             <Descriptions.Item label={t('pool.reports')}>{detail.reportCount}</Descriptions.Item>
             <Descriptions.Item label={t('pool.firstAt')}>{fmtTime(detail.firstReportedAt, lang)}</Descriptions.Item>
